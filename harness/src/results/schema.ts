@@ -1,0 +1,77 @@
+// The result file: the contract that the dashboard and CI's regression check read (issue 4). Add fields freely;
+// bump SCHEMA_VERSION only when a field changes meaning or disappears.
+export const SCHEMA_VERSION = 1;
+
+export type RuntimeName = 'corojs' | 'node18' | 'node20';
+export type LoadMode = 'closed' | 'open';
+
+export interface LatencySummaryUs {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface Environment {
+  cpu_model: string;
+  cores: number;
+  kernel: string;
+  versions: { v8: string; libuv: string; openssl: string; node18: string; node20: string; corojs: string };
+  flags: string[];
+  // Which CPUs the server and the load generator were pinned to (taskset lists).
+  cpu_placement: { server: string; load_generator: string };
+}
+
+export interface WorkloadResult {
+  name: string; // tcp-echo, http-hello, tls-echo, file-io, dns, fiber-micro
+  variant: string; // e.g. "64B", "4KiB", "handshake", "read-1MiB"
+  runtime: RuntimeName;
+  mode: LoadMode;
+  connections: number;
+  throughput_per_s: number; // median over samples
+  latency_us: LatencySummaryUs;
+  server_cpu_pct: number;
+  server_rss_bytes: number;
+  valid: boolean;
+  invalid_reason?: string;
+  samples: number[]; // per-repetition throughputs (>= 3)
+  offered_rate_per_s?: number; // open-loop runs: the constant arrival rate
+  latency_uncorrected_us?: LatencySummaryUs; // open-loop runs: measured from the actual send
+  histogram?: string; // HdrHistogram encoded (base64, compressed) for percentile plots
+  fiber_backend?: string; // corojs only: thread | ucontext
+}
+
+export interface SwitchRung {
+  rung: string; // raw-ucontext, thread-handoff, corojs-fiber, node-await, ...
+  ns_per_switch: number; // median
+  samples: number[];
+  fiber_backend?: string;
+}
+
+export interface StackSweepPoint {
+  stack_size_bytes: number;
+  max_recursion_depth: number;
+  tls_handshake_ok: boolean;
+  rss_per_fiber_bytes: number;
+  spawn_per_s: number;
+}
+
+export interface MemoryPoint {
+  runtime: RuntimeName;
+  idle_connections: number;
+  rss_per_connection_bytes: number;
+}
+
+export interface ResultFile {
+  schema_version: number;
+  created_at: string; // ISO 8601
+  git_commit: string;
+  env: Environment;
+  workloads: WorkloadResult[];
+  switch_ladder: SwitchRung[];
+  stack: StackSweepPoint[];
+  memory: MemoryPoint[];
+  // Free-form conclusions, e.g. whether the data supports the fixed 1 MiB stack.
+  conclusions?: Record<string, string>;
+}

@@ -1,0 +1,1 @@
+// Placeholder until the dns capability lands (issue 3).

@@ -1,0 +1,1 @@
+// Placeholder until the net capability lands (issue 3).

@@ -1,0 +1,1 @@
+// Placeholder until the tls capability lands (issue 3).

@@ -1,0 +1,69 @@
+// The one fiber interface the rest of the runtime sees. Fibers are cooperative: exactly one runs JS at a time
+// (it holds the isolate), and a fiber gives up the CPU only inside Suspend()/Yield(). Which backend implements
+// the switch (thread-backed today, see ARCHITECTURE.md) is invisible outside runtime/src/fiber/.
+//
+// Rules for bindings that block:
+//   - start the libuv operation, then `fiber::WaitUntil([&] { return op.done; });`
+//   - the libuv callback only records the result and calls `fiber::Wake(op.waiter)`; it never calls into JS.
+//     It runs on whichever fiber is running the loop, with the isolate held.
+//   - keep the state the callback touches alive (heap or shared_ptr) even if the waiting fiber dies or the
+//     handle is closed meanwhile.
+#pragma once
+
+#include <uv.h>
+#include <v8.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace corojs::fiber {
+
+class Fiber;
+
+struct Options {
+  size_t stack_size = 1 << 20;  // fixed per fiber (spec: 1 MiB); --fiber-stack-size only for the lab's sweep
+  int cpu = -1;                 // CPU every fiber thread is pinned to; -1 = the first CPU we may run on; -2 = none
+};
+
+struct Stats {
+  uint64_t live = 0;      // fibers started and not finished, including the main fiber
+  uint64_t created = 0;   // fibers created since start (not counting the main fiber)
+  uint64_t switches = 0;  // fiber-to-fiber switches
+  uint64_t pooled = 0;    // finished fibers whose thread and stack wait for reuse
+  size_t stack_size = 0;
+  size_t stack_reserved_bytes = 0;  // mapped fiber stacks (live and pooled)
+  size_t stack_resident_bytes = 0;  // pages of those stacks actually in RAM (mincore)
+};
+
+// Called once on the main thread, which becomes the main fiber (id 0) and holds the isolate.
+void Init(v8::Isolate* isolate, uv_loop_t* loop, const Options& options);
+
+Fiber* Current();
+uint64_t CurrentId();  // 0 for the main fiber
+uint64_t IdOf(Fiber* fiber);
+
+// Fiber.run: starts `fn` in a new fiber at once; the caller resumes when it is next scheduled (when the new
+// fiber first blocks or ends, the caller is first in line).
+void Spawn(v8::Local<v8::Function> fn);
+
+// Gives up the CPU until someone calls Wake() on this fiber. Runs the libuv loop itself when no other fiber is
+// runnable. Spurious returns are allowed: always wait through WaitUntil.
+void Suspend();
+// Makes `fiber` runnable. Idempotent; safe from libuv callbacks.
+void Wake(Fiber* fiber);
+
+template <class Done>
+void WaitUntil(Done done) {
+  while (!done()) Suspend();
+}
+
+// Fiber.yield: lets every other runnable fiber run (and polls I/O), then returns.
+void Yield();
+
+// The main module has finished: the main fiber steps aside; the process exits when no fiber can run and the
+// loop has nothing left. Never returns.
+[[noreturn]] void FinishMain();
+
+Stats GetStats();
+
+}  // namespace corojs::fiber

@@ -1,0 +1,78 @@
+// Fixed-size fiber stacks: see stack.h.
+#include "fiber/stack.h"
+
+#include <cstdint>
+#include <new>
+#include <vector>
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+namespace corojs {
+
+size_t PageSize() {
+#ifdef _WIN32
+  SYSTEM_INFO info;
+  GetSystemInfo(&info);
+  return info.dwPageSize;
+#else
+  static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return page;
+#endif
+}
+
+FiberStack::FiberStack(size_t size) {
+  size_t page = PageSize();
+  size_ = (size + page - 1) / page * page;
+  mapping_size_ = size_ + page;
+#ifdef _WIN32
+  mapping_ = VirtualAlloc(nullptr, mapping_size_, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  if (!mapping_) throw std::bad_alloc();
+  DWORD old;
+  VirtualProtect(mapping_, page, PAGE_NOACCESS, &old);
+#else
+  mapping_ = mmap(nullptr, mapping_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (mapping_ == MAP_FAILED) {
+    mapping_ = nullptr;
+    throw std::bad_alloc();
+  }
+  mprotect(mapping_, page, PROT_NONE);
+#endif
+  low_ = static_cast<char*>(mapping_) + page;
+}
+
+FiberStack::~FiberStack() {
+#ifdef _WIN32
+  if (mapping_) VirtualFree(mapping_, 0, MEM_RELEASE);
+#else
+  if (mapping_) munmap(mapping_, mapping_size_);
+#endif
+}
+
+size_t FiberStack::ResidentBytes() const {
+#ifdef _WIN32
+  return size_;
+#else
+  size_t page = PageSize();
+  std::vector<unsigned char> vec(size_ / page);
+  if (mincore(low_, size_, vec.data()) != 0) return 0;
+  size_t resident = 0;
+  for (unsigned char v : vec) resident += (v & 1) ? page : 0;
+  return resident;
+#endif
+}
+
+void FiberStack::Release(void* keep_above) const {
+#ifndef _WIN32
+  size_t page = PageSize();
+  char* low = static_cast<char*>(low_);
+  char* limit = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(keep_above) / page * page);
+  if (limit > low && limit <= low + size_) madvise(low, limit - low, MADV_DONTNEED);
+#endif
+}
+
+}  // namespace corojs

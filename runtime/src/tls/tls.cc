@@ -1,0 +1,8 @@
+// Placeholder until the tls capability lands (issue 3): registers no primordials yet.
+#include "kernel/binding.h"
+
+namespace corojs {
+
+void InitTlsBindings(v8::Isolate* isolate, v8::Local<v8::Object> target) {}
+
+}  // namespace corojs

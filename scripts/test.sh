@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Every test: C++ units under ctest, then behaviour tests (real scripts in the real build/corojs), harness and
+# dashboard tests, all under node's test runner, which prints the closing summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ctest --test-dir build --output-on-failure
+node --test --test-concurrency=1 --test-reporter=spec \
+  $(find runtime/test/behaviour harness/test dashboard/test -name '*.test.mjs' 2>/dev/null | sort)
