@@ -44,7 +44,8 @@ uint64_t IdOf(Fiber* fiber);
 
 // Fiber.run: starts `fn` in a new fiber at once; the caller resumes when it is next scheduled (when the new
 // fiber first blocks or ends, the caller is first in line).
-void Spawn(v8::Local<v8::Function> fn);
+// Returns false (errno set: EAGAIN, ENOMEM) when no fiber can be created.
+bool Spawn(v8::Local<v8::Function> fn);
 
 // Gives up the CPU until someone calls Wake() on this fiber. Runs the libuv loop itself when no other fiber is
 // runnable. Spurious returns are allowed: always wait through WaitUntil.

@@ -1,0 +1,63 @@
+// __primordials.fiber: run (spec), and the extensions yield, sleep, stats, id.
+#include <cerrno>
+#include <cstring>
+
+#include "fiber/scheduler.h"
+#include "kernel/args.h"
+#include "kernel/binding.h"
+#include "kernel/errors.h"
+#include "timers/sleep.h"
+
+namespace corojs {
+
+namespace {
+
+void Run(const Args& info) {
+  v8::Local<v8::Function> fn;
+  if (!ArgCount(info, 1, "fiber.run") || !ArgFunction(info, 0, "fn", &fn)) return;
+  if (!fiber::Spawn(fn)) {
+    int err = errno;
+    ThrowCodeError(info.GetIsolate(), err == ENOMEM ? "ENOMEM" : "EAGAIN",
+                   std::string("cannot create a fiber: ") + strerror(err), "fiber.run");
+  }
+}
+
+void Yield(const Args& info) { fiber::Yield(); }
+
+void Sleep(const Args& info) {
+  int64_t ms;
+  if (!ArgCount(info, 1, "fiber.sleep") || !ArgInt(info, 0, "ms", 0, int64_t{1} << 40, &ms)) return;
+  SleepFor(static_cast<uint64_t>(ms));
+}
+
+void Id(const Args& info) { info.GetReturnValue().Set(NewId(info.GetIsolate(), fiber::CurrentId())); }
+
+void StatsOf(const Args& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  fiber::Stats stats = fiber::GetStats();
+  v8::Local<v8::Object> out = v8::Object::New(isolate);
+  auto set = [&](const char* key, double value) {
+    out->Set(context, NewString(isolate, key), v8::Number::New(isolate, value)).Check();
+  };
+  set("live", static_cast<double>(stats.live));
+  set("created", static_cast<double>(stats.created));
+  set("switches", static_cast<double>(stats.switches));
+  set("pooled", static_cast<double>(stats.pooled));
+  set("stack_size", static_cast<double>(stats.stack_size));
+  set("stack_reserved_bytes", static_cast<double>(stats.stack_reserved_bytes));
+  set("stack_resident_bytes", static_cast<double>(stats.stack_resident_bytes));
+  info.GetReturnValue().Set(out);
+}
+
+}  // namespace
+
+void InitFiberBindings(v8::Isolate* isolate, v8::Local<v8::Object> target) {
+  SetMethod(isolate, target, "run", Run);
+  SetMethod(isolate, target, "yield", Yield);
+  SetMethod(isolate, target, "sleep", Sleep);
+  SetMethod(isolate, target, "id", Id);
+  SetMethod(isolate, target, "stats", StatsOf);
+}
+
+}  // namespace corojs

@@ -1,0 +1,137 @@
+// The CoroJS kernel's entry point: parses flags, embeds V8, installs __primordials, runs stdlib.js, then the
+// entry module in the main fiber, and hands over to the fiber scheduler until nothing is left to run.
+#include <libplatform/libplatform.h>
+#include <uv.h>
+#include <v8.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "fiber/scheduler.h"
+#include "kernel/args.h"
+#include "kernel/modules.h"
+#include "kernel/primordials.h"
+#include "kernel/runtime.h"
+#include "kernel/runtime_state.h"
+
+namespace corojs {
+extern const char kStdlibSource[];
+extern const size_t kStdlibSourceLength;
+}  // namespace corojs
+
+namespace {
+
+using corojs::RuntimeOptions;
+
+const char kUsage[] =
+    "usage: corojs [--v8-flags='...'] [--fiber-stack-size=BYTES] [--fiber-cpu=N|none]\n"
+    "              [--fiber-backend=thread] [script.mjs] [args...]\n"
+    "Runs script.mjs (default ./main.mjs) with fibers: blocking calls block only their fiber.\n";
+
+bool ParseSize(const char* text, size_t* out) {
+  char* end = nullptr;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (end == text) return false;
+  if (*end == 'k' || *end == 'K') value <<= 10, end++;
+  else if (*end == 'm' || *end == 'M') value <<= 20, end++;
+  if (*end != '\0' || value < 16 * 1024 || value > (1ull << 32)) return false;
+  *out = static_cast<size_t>(value);
+  return true;
+}
+
+// Returns -1 on success, else the exit status for a usage error.
+int ParseArgs(int argc, char** argv, RuntimeOptions* options) {
+  int i = 1;
+  for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+    const char* arg = argv[i];
+    if (strncmp(arg, "--v8-flags=", 11) == 0) {
+      options->v8_flags += std::string(" ") + (arg + 11);
+    } else if (strncmp(arg, "--fiber-stack-size=", 19) == 0) {
+      if (!ParseSize(arg + 19, &options->fiber_stack_size)) {
+        fprintf(stderr, "corojs: --fiber-stack-size must be a byte count between 16K and 4G, got '%s'\n", arg + 19);
+        return 9;
+      }
+    } else if (strncmp(arg, "--fiber-cpu=", 12) == 0) {
+      options->fiber_cpu = strcmp(arg + 12, "none") == 0 ? -2 : atoi(arg + 12);
+    } else if (strncmp(arg, "--fiber-backend=", 16) == 0) {
+      options->fiber_backend = arg + 16;
+      if (options->fiber_backend != "thread") {
+        fprintf(stderr, "corojs: fiber backend '%s' is not available; using the thread backend\n", arg + 16);
+        options->fiber_backend = "thread";
+      }
+    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      fputs(kUsage, stdout);
+      return 0;
+    } else if (strcmp(arg, "--version") == 0) {
+      printf("corojs 0.1.0 (V8 %s, libuv %s)\n", v8::V8::GetVersion(), uv_version_string());
+      return 0;
+    } else {
+      fprintf(stderr, "corojs: unknown option %s\n%s", arg, kUsage);
+      return 9;
+    }
+  }
+  if (i < argc) options->script = argv[i++];
+  options->argv.push_back(argv[0]);
+  options->argv.push_back(corojs::AbsolutePath(options->script));
+  for (; i < argc; i++) options->argv.push_back(argv[i]);
+  return -1;
+}
+
+bool RunStdlib(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::String> source =
+      v8::String::NewFromUtf8(isolate, corojs::kStdlibSource, v8::NewStringType::kNormal,
+                              static_cast<int>(corojs::kStdlibSourceLength))
+          .ToLocalChecked();
+  v8::ScriptOrigin origin(isolate, corojs::NewString(isolate, "corojs:stdlib.js"));
+  v8::Local<v8::Script> script;
+  if (!v8::Script::Compile(context, source, &origin).ToLocal(&script) || script->Run(context).IsEmpty()) {
+    corojs::ReportException(isolate, try_catch);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  corojs::RuntimeState& state = corojs::MutableRuntimeState();
+  int usage_status = ParseArgs(argc, argv, &state.options);
+  if (usage_status >= 0) return usage_status;
+  signal(SIGPIPE, SIG_IGN);  // a peer that goes away is an EPIPE error on that socket, not a dead process
+
+  v8::V8::InitializeICUDefaultLocation(argv[0]);
+  if (!state.options.v8_flags.empty()) v8::V8::SetFlagsFromString(state.options.v8_flags.c_str());
+  std::unique_ptr<v8::Platform> platform = v8::platform::NewDefaultPlatform();
+  v8::V8::InitializePlatform(platform.get());
+  v8::V8::Initialize();
+
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
+  v8::Isolate* isolate = v8::Isolate::New(params);
+  state.isolate = isolate;
+  state.loop = uv_default_loop();
+
+  // The main fiber holds the isolate for the life of the process: fibers only ever Unlock around a switch.
+  v8::Locker locker(isolate);
+  v8::Isolate::Scope isolate_scope(isolate);
+  v8::HandleScope handle_scope(isolate);
+  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  v8::Local<v8::Context> context = v8::Context::New(isolate);
+  state.context.Reset(isolate, context);
+  v8::Context::Scope context_scope(context);
+
+  corojs::fiber::Options fiber_options;
+  fiber_options.stack_size = state.options.fiber_stack_size;
+  fiber_options.cpu = state.options.fiber_cpu;
+  corojs::fiber::Init(isolate, state.loop, fiber_options);
+  corojs::InitModuleLoader(isolate);
+  corojs::InstallPrimordials(isolate, context);
+  if (!RunStdlib(isolate, context)) corojs::ExitProcess(70);
+  if (!corojs::RunMainModule(isolate, context, state.options.script)) corojs::ExitProcess(1);
+  corojs::fiber::FinishMain();
+}

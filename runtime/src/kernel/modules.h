@@ -1,0 +1,21 @@
+// The ES module loader (spec 2.1): static and dynamic import of relative/absolute paths and file:// URLs,
+// import.meta.url, and the built-in module `corojs` exporting the public API objects.
+#pragma once
+
+#include <v8.h>
+
+#include <string>
+
+namespace corojs {
+
+// Registers the dynamic import and import.meta hooks on the isolate.
+void InitModuleLoader(v8::Isolate* isolate);
+
+// Loads, links and evaluates the entry module at `path` (relative to the working directory).
+// Returns false after reporting the error (the caller exits 1).
+bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path);
+
+// The absolute, normalised form of `path`.
+std::string AbsolutePath(const std::string& path);
+
+}  // namespace corojs
