@@ -22,6 +22,7 @@ struct SleepTimer {
 void SleepFor(uint64_t ms) {
   auto* sleep = new SleepTimer();
   sleep->waiter = fiber::Current();
+  uv_update_time(GetLoop());  // the loop caches "now"; a stale clock would end the sleep early
   uv_timer_init(GetLoop(), &sleep->timer);
   sleep->timer.data = sleep;
   uv_timer_start(
