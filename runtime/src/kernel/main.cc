@@ -13,6 +13,7 @@
 
 #include "fiber/scheduler.h"
 #include "kernel/args.h"
+#include "kernel/microtasks.h"
 #include "kernel/modules.h"
 #include "kernel/primordials.h"
 #include "kernel/runtime.h"
@@ -120,7 +121,7 @@ int main(int argc, char** argv) {
   v8::Locker locker(isolate);
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope handle_scope(isolate);
-  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  corojs::InitMicrotasks(isolate);
   v8::Local<v8::Context> context = v8::Context::New(isolate);
   state.context.Reset(isolate, context);
   v8::Context::Scope context_scope(context);

@@ -11,6 +11,7 @@
 
 #include "kernel/args.h"
 #include "kernel/errors.h"
+#include "kernel/microtasks.h"
 #include "kernel/runtime.h"
 #include "kernel/runtime_state.h"
 
@@ -214,7 +215,7 @@ bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const s
     ReportException(isolate, try_catch);
     return false;
   }
-  isolate->PerformMicrotaskCheckpoint();
+  RunMicrotasks(isolate);
   // With top-level await, an exception thrown by module code rejects the evaluation promise instead.
   if (evaluation->IsPromise() && evaluation.As<v8::Promise>()->State() == v8::Promise::kRejected) {
     v8::Local<v8::Value> error = evaluation.As<v8::Promise>()->Result();

@@ -44,3 +44,15 @@ test('unknown runtime flags are usage errors, --help and --version answer', asyn
   assert.match(help.stdout, /usage: corojs/);
   assert.match(spawnSync(COROJS, ['--version'], { encoding: 'utf8' }).stdout, /V8 10\.2/);
 });
+
+test('promise jobs run, and an unhandled rejection exits 1 with its stack, as in Node', async () => {
+  const handled = await runSource(`
+    const p = Promise.reject(new Error('late'));
+    p.catch((e) => console.log('caught', e.message));
+    Promise.resolve(1).then((v) => console.log('then', v));`);
+  assert.equal(handled.code, 0, handled.stderr);
+  assert.equal(handled.stdout, 'caught late\nthen 1\n');
+  const unhandled = await runSource("Promise.reject(new Error('nobody catches'));");
+  assert.equal(unhandled.code, 1);
+  assert.match(unhandled.stderr, /Error: nobody catches/);
+});

@@ -1,0 +1,13 @@
+// Promise jobs in a fiber runtime: run at safe points (a fiber blocking or ending, the main module done), and
+// an unhandled rejection ends the process with status 1, as in Node.
+#pragma once
+
+#include <v8.h>
+
+namespace corojs {
+
+void InitMicrotasks(v8::Isolate* isolate);
+// Runs pending promise jobs; reports the first unhandled rejection and exits 1 if there is one.
+void RunMicrotasks(v8::Isolate* isolate);
+
+}  // namespace corojs
