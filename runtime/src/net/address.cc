@@ -1,0 +1,76 @@
+// Socket addresses: see address.h.
+#include "net/address.h"
+
+#include <cstring>
+
+#include "fiber/scheduler.h"
+#include "kernel/args.h"
+#include "kernel/runtime.h"
+
+namespace corojs {
+
+int ResolveHostPort(const std::string& host, int port, sockaddr_storage* out) {
+  memset(out, 0, sizeof(*out));
+  std::string literal = host;
+  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') literal = literal.substr(1, literal.size() - 2);
+  if (uv_ip4_addr(literal.c_str(), port, reinterpret_cast<sockaddr_in*>(out)) == 0) return 0;
+  if (uv_ip6_addr(literal.c_str(), port, reinterpret_cast<sockaddr_in6*>(out)) == 0) return 0;
+  struct Lookup {
+    uv_getaddrinfo_t req;
+    fiber::Fiber* waiter = fiber::Current();
+    bool done = false;
+    int status = 0;
+    addrinfo* result = nullptr;
+  };
+  auto* lookup = new Lookup();
+  lookup->req.data = lookup;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  int rc = uv_getaddrinfo(GetLoop(), &lookup->req,
+                          [](uv_getaddrinfo_t* req, int status, addrinfo* res) {
+                            auto* l = static_cast<Lookup*>(req->data);
+                            l->status = status;
+                            l->result = res;
+                            l->done = true;
+                            fiber::Wake(l->waiter);
+                          },
+                          literal.c_str(), nullptr, &hints);
+  if (rc < 0) {
+    delete lookup;
+    return rc;
+  }
+  fiber::WaitUntil([&] { return lookup->done; });
+  int status = lookup->status;
+  if (status == 0 && lookup->result) {
+    memcpy(out, lookup->result->ai_addr, lookup->result->ai_addrlen);
+    if (out->ss_family == AF_INET) reinterpret_cast<sockaddr_in*>(out)->sin_port = htons(port);
+    else reinterpret_cast<sockaddr_in6*>(out)->sin6_port = htons(port);
+  }
+  uv_freeaddrinfo(lookup->result);
+  delete lookup;
+  return status;
+}
+
+v8::Local<v8::Object> AddressObject(v8::Isolate* isolate, const sockaddr_storage& addr) {
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  char ip[INET6_ADDRSTRLEN] = "";
+  int port = 0;
+  if (addr.ss_family == AF_INET6) {
+    auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    uv_ip6_name(a, ip, sizeof(ip));
+    port = ntohs(a->sin6_port);
+  } else {
+    auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+    uv_ip4_name(a, ip, sizeof(ip));
+    port = ntohs(a->sin_port);
+  }
+  v8::Local<v8::Object> out = v8::Object::New(isolate);
+  out->Set(context, NewString(isolate, "address"), NewString(isolate, ip)).Check();
+  out->Set(context, NewString(isolate, "port"), v8::Integer::New(isolate, port)).Check();
+  out->Set(context, NewString(isolate, "family"), NewString(isolate, addr.ss_family == AF_INET6 ? "IPv6" : "IPv4"))
+      .Check();
+  return out;
+}
+
+}  // namespace corojs
