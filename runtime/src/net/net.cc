@@ -3,6 +3,7 @@
 #include <uv.h>
 
 #include <cstring>
+#include <utility>
 
 #include "handles/lookup.h"
 #include "kernel/args.h"
@@ -27,7 +28,7 @@ namespace {
 
 constexpr int kBacklog = 511;
 
-void ThrowNetError(v8::Isolate* isolate, int status, const char* syscall, const std::string& host = "") {
+void ThrowNetError(v8::Isolate* isolate, int status, const char* syscall, const std::string& host) {
   // getaddrinfo's "no such name" is ENOTFOUND to a Node user.
   if (status == UV_EAI_NONAME || status == UV_EAI_NODATA) {
     ThrowCodeError(isolate, "ENOTFOUND", "cannot resolve host '" + host + "'", syscall);
@@ -102,31 +103,11 @@ void Connect(const Args& info) {
   std::string host;
   int64_t port;
   if (!ArgCount(info, 2, "net.connect") || !ArgString(info, 0, "host", &host) || !ArgPort(info, 1, &port)) return;
-  v8::Isolate* isolate = info.GetIsolate();
-  sockaddr_storage addr;
-  int rc = ResolveHostPort(host, static_cast<int>(port), &addr);
-  if (rc < 0) return ThrowNetError(isolate, rc, "connect", host);
-  std::shared_ptr<TcpStream> stream = TcpStream::Create();
-  auto socket = std::make_shared<TcpSocket>(stream);  // closes the stream on every failure path
-  struct ConnectRequest {
-    uv_connect_t req;
-    fiber::Fiber* waiter = fiber::Current();
-    bool done = false;
-    int status = 0;
-  };
-  auto request = std::make_unique<ConnectRequest>();
-  request->req.data = request.get();
-  rc = uv_tcp_connect(&request->req, &stream->tcp, reinterpret_cast<sockaddr*>(&addr), [](uv_connect_t* req, int status) {
-    auto* r = static_cast<ConnectRequest*>(req->data);
-    r->status = status;
-    r->done = true;
-    fiber::Wake(r->waiter);
-  });
-  if (rc < 0) return ThrowUvError(isolate, rc, "connect");
-  fiber::WaitUntil([&] { return request->done; });
-  if (request->status < 0) return ThrowUvError(isolate, request->status, "connect");
-  uv_tcp_nodelay(&stream->tcp, 1);
-  info.GetReturnValue().Set(NewId(isolate, HandleStore::Add(socket, fiber::CurrentId())));
+  std::shared_ptr<TcpStream> stream;
+  int rc = ConnectStream(host, static_cast<int>(port), &stream);
+  if (rc < 0) return ThrowNetError(info.GetIsolate(), rc, "connect", host);
+  auto socket = std::make_shared<TcpSocket>(stream);
+  info.GetReturnValue().Set(NewId(info.GetIsolate(), HandleStore::Add(socket, fiber::CurrentId())));
 }
 
 // Blocks until data, EOF or error; throws on error or close. Returns false after throwing.
@@ -147,28 +128,16 @@ void Read(const Args& info) {
   std::shared_ptr<TcpSocket> socket = LookupHandle<TcpSocket>(info, 0);
   if (!socket) return;
   std::shared_ptr<TcpStream> stream = socket->stream();
-  v8::Isolate* isolate = info.GetIsolate();
-  // A character split across reads stays in utf8_tail until its last bytes arrive.
   for (;;) {
     if (!AwaitReadable(info, stream, 1)) return;
-    if (stream->inbox.empty()) {  // EOF
-      if (!socket->utf8_tail.empty()) {
-        std::string tail = std::move(socket->utf8_tail);
-        socket->utf8_tail.clear();
-        info.GetReturnValue().Set(NewString(isolate, tail));  // invalid bytes become U+FFFD
-        return;
-      }
-      info.GetReturnValue().SetNull();
+    if (stream->inbox.empty()) {  // EOF: a dangling partial character becomes U+FFFD
+      if (socket->utf8_tail.empty()) return info.GetReturnValue().SetNull();
+      info.GetReturnValue().Set(NewString(info.GetIsolate(), std::exchange(socket->utf8_tail, std::string())));
       return;
     }
-    std::string bytes = std::move(socket->utf8_tail);
-    bytes += stream->inbox;
-    stream->inbox.clear();
-    size_t complete = CompleteUtf8Prefix(bytes);
-    socket->utf8_tail = bytes.substr(complete);
-    if (complete == 0) continue;
-    bytes.resize(complete);
-    info.GetReturnValue().Set(NewString(isolate, bytes));
+    std::string text = TakeCompleteUtf8(&socket->utf8_tail, std::exchange(stream->inbox, std::string()));
+    if (text.empty()) continue;  // only part of a character so far
+    info.GetReturnValue().Set(NewString(info.GetIsolate(), text));
     return;
   }
 }

@@ -61,5 +61,10 @@ class TcpSocket : public BaseHandle {
 
 // Length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence.
 size_t CompleteUtf8Prefix(const std::string& bytes);
+// Prepends `*tail` to `incoming`, returns the longest complete-UTF-8 prefix and keeps the rest in `*tail`.
+std::string TakeCompleteUtf8(std::string* tail, std::string incoming);
+
+// Connects a new stream to host:port (names resolved first); blocks only the calling fiber. 0 or a uv error.
+int ConnectStream(const std::string& host, int port, std::shared_ptr<TcpStream>* out);
 
 }  // namespace corojs

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "kernel/runtime.h"
+#include "net/address.h"
 #include "net/tcp_socket.h"
 
 namespace corojs {
@@ -54,6 +55,14 @@ size_t CompleteUtf8Prefix(const std::string& bytes) {
     }
   }
   return n;
+}
+
+std::string TakeCompleteUtf8(std::string* tail, std::string incoming) {
+  incoming.insert(0, *tail);
+  size_t complete = CompleteUtf8Prefix(incoming);
+  *tail = incoming.substr(complete);
+  incoming.resize(complete);
+  return incoming;
 }
 
 std::shared_ptr<TcpStream> TcpStream::Create() {
@@ -156,6 +165,38 @@ void TcpStream::Close() {
     auto* stream = static_cast<TcpStream*>(handle->data);
     stream->self.reset();  // the last reference may go here
   });
+}
+
+int ConnectStream(const std::string& host, int port, std::shared_ptr<TcpStream>* out) {
+  sockaddr_storage addr;
+  int rc = ResolveHostPort(host, port, &addr);
+  if (rc < 0) return rc;
+  std::shared_ptr<TcpStream> stream = TcpStream::Create();
+  struct ConnectRequest {
+    uv_connect_t req;
+    fiber::Fiber* waiter = fiber::Current();
+    bool done = false;
+    int status = 0;
+  };
+  auto request = std::make_unique<ConnectRequest>();
+  request->req.data = request.get();
+  rc = uv_tcp_connect(&request->req, &stream->tcp, reinterpret_cast<sockaddr*>(&addr), [](uv_connect_t* req, int status) {
+    auto* r = static_cast<ConnectRequest*>(req->data);
+    r->status = status;
+    r->done = true;
+    fiber::Wake(r->waiter);
+  });
+  if (rc == 0) {
+    fiber::WaitUntil([&] { return request->done; });
+    rc = request->status;
+  }
+  if (rc < 0) {
+    stream->Close();
+    return rc;
+  }
+  uv_tcp_nodelay(&stream->tcp, 1);
+  *out = std::move(stream);
+  return 0;
 }
 
 }  // namespace corojs
