@@ -1,0 +1,64 @@
+// Parses the lab's command line into a LabConfig (pure, so it is testable).
+import os from 'node:os';
+import path from 'node:path';
+import { WORKLOADS, type LabConfig } from './lab-config.js';
+
+export const USAGE = `usage: npm run lab -- [--quick] [--only a,b] [--out FILE] [--repetitions N] [--duration S]
+
+  --quick           the short suite (under 10 minutes): fewer variants, shorter runs
+  --only LIST       comma-separated workloads: ${WORKLOADS.join(', ')}
+  --out FILE        result file (default results/latest.json)
+  --repetitions N   repetitions per measured point (default 3, minimum 3)
+  --duration S      seconds per repetition (default 5, quick 2)
+  --help            this text
+
+Servers run pinned to CPU 0 and load generators to CPU 1 (LAB_SERVER_CPUS / LAB_LOAD_CPUS override).`;
+
+export type ParsedArgs = { help: true } | { help: false; config: LabConfig } | { help: false; error: string };
+
+export function parseArgs(argv: readonly string[], root: string, env: NodeJS.ProcessEnv = process.env): ParsedArgs {
+  let quick = false;
+  let only: string[] | null = null;
+  let out = path.join(root, 'results/latest.json');
+  let repetitions = 3;
+  let duration: number | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    try {
+      if (arg === '--help' || arg === '-h') return { help: true };
+      else if (arg === '--quick') quick = true;
+      else if (arg === '--only') only = value().split(',').map((s) => s.trim()).filter(Boolean);
+      else if (arg === '--out') out = path.resolve(value());
+      else if (arg === '--repetitions') repetitions = Number(value());
+      else if (arg === '--duration') duration = Number(value());
+      else return { help: false, error: `unknown argument ${arg}` };
+    } catch (error) {
+      return { help: false, error: (error as Error).message };
+    }
+  }
+  const unknown = only?.filter((name) => !(WORKLOADS as readonly string[]).includes(name)) ?? [];
+  if (unknown.length) return { help: false, error: `unknown workload(s): ${unknown.join(', ')}` };
+  if (!Number.isInteger(repetitions) || repetitions < 3) return { help: false, error: '--repetitions must be an integer >= 3' };
+  if (duration !== null && !(duration > 0)) return { help: false, error: '--duration must be > 0' };
+  const cpus = os.cpus().length;
+  return {
+    help: false,
+    config: {
+      root,
+      quick,
+      only,
+      out,
+      repetitions,
+      warmupS: quick ? 0.5 : 1,
+      durationS: duration ?? (quick ? 2 : 5),
+      serverCpus: env.LAB_SERVER_CPUS ?? '0',
+      loadCpus: env.LAB_LOAD_CPUS ?? (cpus > 1 ? '1' : '0'),
+      workDir: path.join(os.tmpdir(), `corojs-lab-${process.pid}`),
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// The parameters of one lab run (from the CLI): which workloads, how long, how many repetitions, which CPUs.
+export interface LabConfig {
+  root: string;
+  quick: boolean;
+  only: string[] | null; // null: every workload
+  out: string;
+  repetitions: number; // >= 3 (schema: samples per measurement)
+  warmupS: number;
+  durationS: number; // per repetition, per measured point
+  serverCpus: string; // taskset list for servers / measured programs
+  loadCpus: string; // taskset list for load generators
+  workDir: string; // temporary files (certificates, dnsmasq config, file-io data)
+}
+
+export const WORKLOADS = ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-micro', 'switch-ladder', 'stack-sweep', 'memory'] as const;
+export type WorkloadName = (typeof WORKLOADS)[number];
+
+export function selected(config: LabConfig, name: WorkloadName): boolean {
+  return config.only === null || config.only.includes(name);
+}

@@ -1,0 +1,106 @@
+// Runs a server workload's grid: every runtime's server pinned to the server CPU, variants x modes x
+// repetitions interleaved across runtimes, server CPU/RSS sampled from /proc while each point is measured.
+import type { LabConfig } from '../lab-config.js';
+import { startServer, type RunningServer } from '../process/server-process.js';
+import { startProcSampler } from '../recorders/proc-sampler.js';
+import type { Progress } from '../report/progress.js';
+import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
+import type { LoadMode, RuntimeName, WorkloadResult } from '../results/schema.js';
+import { programArgv, RUNTIMES, runtimePaths, runtimeUnavailable } from '../runtimes.js';
+
+export interface Measured {
+  throughputPerS: number;
+  histogram?: string;
+  histogramUncorrected?: string;
+  invalidReason?: string;
+}
+
+export interface VariantSpec {
+  variant: string;
+  connections: number;
+  modes: readonly LoadMode[];
+  measure(port: number, mode: LoadMode, ratePerS?: number): Promise<Measured>;
+}
+
+export interface ServerWorkloadSpec {
+  name: string; // result name and program name (workloads/<name>.mjs, baselines/<name>.ts)
+  serverArgs: readonly string[]; // after <port> <host>
+  variants: readonly VariantSpec[];
+  openLoadFraction?: number; // open-loop rate as a fraction of the slowest runtime's closed-loop throughput
+}
+
+export function plannedSteps(spec: ServerWorkloadSpec, config: LabConfig): number {
+  return spec.variants.reduce((n, v) => n + v.modes.length * config.repetitions * RUNTIMES.length, 0);
+}
+
+async function measureRepetition(server: RunningServer, variant: VariantSpec, mode: LoadMode, ratePerS?: number): Promise<RepetitionSample> {
+  const sampler = startProcSampler(server.pid);
+  let measured: Measured;
+  try {
+    measured = await variant.measure(server.port, mode, ratePerS);
+  } catch (error) {
+    measured = { throughputPerS: 0, invalidReason: (error as Error).message.split('\n')[0] };
+  }
+  const usage = sampler.stop();
+  const sample: RepetitionSample = { throughputPerS: measured.throughputPerS, serverCpuPct: usage.cpuPct, serverRssBytes: usage.maxRssBytes };
+  if (measured.histogram) sample.histogram = measured.histogram;
+  if (measured.histogramUncorrected) sample.histogramUncorrected = measured.histogramUncorrected;
+  if (measured.invalidReason) sample.invalidReason = measured.invalidReason;
+  return sample;
+}
+
+export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig, progress: Progress): Promise<WorkloadResult[]> {
+  const paths = runtimePaths(config.root);
+  const servers = new Map<RuntimeName, RunningServer>();
+  const unavailable = new Map<RuntimeName, string>();
+  for (const runtime of RUNTIMES) {
+    const missing = runtimeUnavailable(paths, runtime);
+    if (missing) {
+      unavailable.set(runtime, missing);
+      continue;
+    }
+    try {
+      servers.set(runtime, await startServer(programArgv(paths, runtime, spec.name, ['0', '127.0.0.1', ...spec.serverArgs]), config.serverCpus));
+    } catch (error) {
+      unavailable.set(runtime, `server did not start: ${(error as Error).message.slice(0, 300)}`);
+      progress.note(`${spec.name}: ${runtime} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`);
+    }
+  }
+  const results: WorkloadResult[] = [];
+  try {
+    for (const variant of spec.variants) {
+      let closedThroughputs: number[] = [];
+      for (const mode of variant.modes) {
+        let ratePerS: number | undefined;
+        if (mode === 'open') {
+          const base = closedThroughputs.filter((t) => t > 0);
+          ratePerS = base.length ? Math.max(1, Math.round(Math.min(...base) * (spec.openLoadFraction ?? 0.5))) : undefined;
+        }
+        const reps = new Map<RuntimeName, RepetitionSample[]>(RUNTIMES.map((r) => [r, []]));
+        for (let rep = 1; rep <= config.repetitions; rep++) {
+          for (const runtime of RUNTIMES) {
+            progress.step(`${spec.name} ${variant.variant} ${runtime} ${mode}${ratePerS ? ` @${ratePerS}/s` : ''} rep ${rep}/${config.repetitions}`);
+            const server = servers.get(runtime);
+            if (!server || (mode === 'open' && ratePerS === undefined)) continue;
+            reps.get(runtime)!.push(await measureRepetition(server, variant, mode, ratePerS));
+          }
+        }
+        for (const runtime of RUNTIMES) {
+          const key: PointKey = { name: spec.name, variant: variant.variant, runtime, mode, connections: variant.connections };
+          if (ratePerS !== undefined) key.offeredRatePerS = ratePerS;
+          const why = unavailable.get(runtime) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);
+          const point = why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(runtime)!, config.repetitions);
+          results.push(point);
+          if (mode === 'closed' && point.valid) closedThroughputs.push(point.throughput_per_s);
+        }
+        if (mode === 'closed' && closedThroughputs.length === 0) {
+          // No valid closed point (e.g. a saturated generator everywhere): still offer a comparable open load.
+          closedThroughputs = results.filter((r) => r.variant === variant.variant && r.mode === 'closed').map((r) => median(r.samples));
+        }
+      }
+    }
+  } finally {
+    await Promise.all([...servers.values()].map((s) => s.stop()));
+  }
+  return results;
+}

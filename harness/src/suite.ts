@@ -1,0 +1,43 @@
+// The suite: which workload runners run for a LabConfig, in order, each contributing to the result file.
+import type { LabConfig, WorkloadName } from './lab-config.js';
+import { selected } from './lab-config.js';
+import type { Progress } from './report/progress.js';
+import type { ResultFile } from './results/schema.js';
+import { plannedSteps, runServerGrid, type ServerWorkloadSpec } from './runners/server-grid.js';
+import { tcpEchoSpec } from './runners/tcp-echo.js';
+
+export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory'> & { conclusions: Record<string, string> };
+
+interface SuiteEntry {
+  name: WorkloadName;
+  steps(config: LabConfig): number;
+  run(config: LabConfig, progress: Progress, into: Section): Promise<void>;
+}
+
+function serverEntry(name: WorkloadName, spec: (config: LabConfig) => ServerWorkloadSpec): SuiteEntry {
+  return {
+    name,
+    steps: (config) => plannedSteps(spec(config), config),
+    run: async (config, progress, into) => {
+      into.workloads.push(...(await runServerGrid(spec(config), config, progress)));
+    },
+  };
+}
+
+export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec)];
+
+export async function runSuite(config: LabConfig, progress: Progress): Promise<Section> {
+  const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {} };
+  const entries = SUITE.filter((entry) => selected(config, entry.name));
+  progress.addPlanned(entries.reduce((n, e) => n + e.steps(config), 0));
+  for (const entry of entries) {
+    try {
+      await entry.run(config, progress, into);
+    } catch (error) {
+      // A workload that fails outright leaves a note; the rest of the suite still runs.
+      progress.note(`${entry.name} failed: ${(error as Error).stack ?? String(error)}`);
+      into.conclusions[`${entry.name}_error`] = (error as Error).message.slice(0, 500);
+    }
+  }
+  return into;
+}
