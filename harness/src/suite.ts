@@ -4,6 +4,7 @@ import { selected } from './lab-config.js';
 import type { Progress } from './report/progress.js';
 import type { ResultFile } from './results/schema.js';
 import { plannedSteps, runServerGrid, type ServerWorkloadSpec } from './runners/server-grid.js';
+import { httpHelloSpec } from './runners/http-hello.js';
 import { tcpEchoSpec } from './runners/tcp-echo.js';
 
 export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory'> & { conclusions: Record<string, string> };
@@ -24,7 +25,7 @@ function serverEntry(name: WorkloadName, spec: (config: LabConfig) => ServerWork
   };
 }
 
-export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec)];
+export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec)];
 
 export async function runSuite(config: LabConfig, progress: Progress): Promise<Section> {
   const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {} };

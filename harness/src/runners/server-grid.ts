@@ -5,13 +5,14 @@ import { startServer, type RunningServer } from '../process/server-process.js';
 import { startProcSampler } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
-import type { LoadMode, RuntimeName, WorkloadResult } from '../results/schema.js';
+import type { LatencySummaryUs, LoadMode, RuntimeName, WorkloadResult } from '../results/schema.js';
 import { programArgv, RUNTIMES, runtimePaths, runtimeUnavailable } from '../runtimes.js';
 
 export interface Measured {
   throughputPerS: number;
   histogram?: string;
   histogramUncorrected?: string;
+  latencyUs?: LatencySummaryUs; // when the generator reports only a summary (wrk, autocannon)
   invalidReason?: string;
 }
 
@@ -45,6 +46,7 @@ async function measureRepetition(server: RunningServer, variant: VariantSpec, mo
   const sample: RepetitionSample = { throughputPerS: measured.throughputPerS, serverCpuPct: usage.cpuPct, serverRssBytes: usage.maxRssBytes };
   if (measured.histogram) sample.histogram = measured.histogram;
   if (measured.histogramUncorrected) sample.histogramUncorrected = measured.histogramUncorrected;
+  if (measured.latencyUs) sample.latencyUs = measured.latencyUs;
   if (measured.invalidReason) sample.invalidReason = measured.invalidReason;
   return sample;
 }
