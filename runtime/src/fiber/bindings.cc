@@ -40,6 +40,7 @@ void StatsOf(const Args& info) {
   auto set = [&](const char* key, double value) {
     out->Set(context, NewString(isolate, key), v8::Number::New(isolate, value)).Check();
   };
+  out->Set(context, NewString(isolate, "backend"), NewString(isolate, stats.backend)).Check();
   set("live", static_cast<double>(stats.live));
   set("created", static_cast<double>(stats.created));
   set("switches", static_cast<double>(stats.switches));

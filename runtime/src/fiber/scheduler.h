@@ -1,6 +1,7 @@
 // The one fiber interface the rest of the runtime sees. Fibers are cooperative: exactly one runs JS at a time
 // (it holds the isolate), and a fiber gives up the CPU only inside Suspend()/Yield(). Which backend implements
-// the switch (thread-backed today, see ARCHITECTURE.md) is invisible outside runtime/src/fiber/.
+// the switch (an OS thread per fiber, or same-thread ucontext switches: see ARCHITECTURE.md) is invisible
+// outside runtime/src/fiber/.
 //
 // Rules for bindings that block:
 //   - start the libuv operation, then `fiber::WaitUntil([&] { return op.done; });`
@@ -15,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace corojs::fiber {
 
@@ -23,9 +25,16 @@ class Fiber;
 struct Options {
   size_t stack_size = 1 << 20;  // fixed per fiber (spec: 1 MiB); --fiber-stack-size only for the lab's sweep
   int cpu = -1;                 // CPU every fiber thread is pinned to; -1 = the first CPU we may run on; -2 = none
+  std::string backend = "thread";  // --fiber-backend: "thread" or "ucontext"
 };
 
+// Checks a --fiber-backend name.
+bool IsBackendName(const std::string& name);
+// V8 flags the chosen backend needs; set them before V8 is initialized.
+std::string V8FlagsFor(const Options& options);
+
 struct Stats {
+  const char* backend = "thread";  // the backend actually running (ucontext falls back to thread if unsafe)
   uint64_t live = 0;      // fibers started and not finished, including the main fiber
   uint64_t created = 0;   // fibers created since start (not counting the main fiber)
   uint64_t switches = 0;  // fiber-to-fiber switches
@@ -35,7 +44,8 @@ struct Stats {
   size_t stack_resident_bytes = 0;  // pages of those stacks actually in RAM (mincore)
 };
 
-// Called once on the main thread, which becomes the main fiber (id 0) and holds the isolate.
+// Called once on the main thread, which becomes the main fiber (id 0) and holds the isolate. If the ucontext
+// backend was asked for but cannot be made safe on this libnode, prints one line saying so and uses threads.
 void Init(v8::Isolate* isolate, uv_loop_t* loop, const Options& options);
 
 Fiber* Current();

@@ -30,7 +30,7 @@ using corojs::RuntimeOptions;
 
 const char kUsage[] =
     "usage: corojs [--v8-flags='...'] [--fiber-stack-size=BYTES] [--fiber-cpu=N|none]\n"
-    "              [--fiber-backend=thread] [script.mjs] [args...]\n"
+    "              [--fiber-backend=thread|ucontext] [script.mjs] [args...]\n"
     "Runs script.mjs (default ./main.mjs) with fibers: blocking calls block only their fiber.\n";
 
 bool ParseSize(const char* text, size_t* out) {
@@ -60,9 +60,9 @@ int ParseArgs(int argc, char** argv, RuntimeOptions* options) {
       options->fiber_cpu = strcmp(arg + 12, "none") == 0 ? -2 : atoi(arg + 12);
     } else if (strncmp(arg, "--fiber-backend=", 16) == 0) {
       options->fiber_backend = arg + 16;
-      if (options->fiber_backend != "thread") {
-        fprintf(stderr, "corojs: fiber backend '%s' is not available; using the thread backend\n", arg + 16);
-        options->fiber_backend = "thread";
+      if (!corojs::fiber::IsBackendName(options->fiber_backend)) {
+        fprintf(stderr, "corojs: --fiber-backend must be 'thread' or 'ucontext', got '%s'\n", arg + 16);
+        return 9;
       }
     } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
       fputs(kUsage, stdout);
@@ -105,8 +105,14 @@ int main(int argc, char** argv) {
   if (usage_status >= 0) return usage_status;
   signal(SIGPIPE, SIG_IGN);  // a peer that goes away is an EPIPE error on that socket, not a dead process
 
+  corojs::fiber::Options fiber_options;
+  fiber_options.stack_size = state.options.fiber_stack_size;
+  fiber_options.cpu = state.options.fiber_cpu;
+  fiber_options.backend = state.options.fiber_backend;
+
   v8::V8::InitializeICUDefaultLocation(argv[0]);
-  if (!state.options.v8_flags.empty()) v8::V8::SetFlagsFromString(state.options.v8_flags.c_str());
+  std::string v8_flags = corojs::fiber::V8FlagsFor(fiber_options) + state.options.v8_flags;
+  if (!v8_flags.empty()) v8::V8::SetFlagsFromString(v8_flags.c_str());
   std::unique_ptr<v8::Platform> platform = v8::platform::NewDefaultPlatform();
   v8::V8::InitializePlatform(platform.get());
   v8::V8::Initialize();
@@ -126,9 +132,6 @@ int main(int argc, char** argv) {
   state.context.Reset(isolate, context);
   v8::Context::Scope context_scope(context);
 
-  corojs::fiber::Options fiber_options;
-  fiber_options.stack_size = state.options.fiber_stack_size;
-  fiber_options.cpu = state.options.fiber_cpu;
   corojs::fiber::Init(isolate, state.loop, fiber_options);
   corojs::InitModuleLoader(isolate);
   corojs::InstallPrimordials(isolate, context);

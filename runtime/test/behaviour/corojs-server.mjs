@@ -3,13 +3,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { COROJS, writeScript } from './run-corojs.mjs';
+import { BACKEND_ARGS, COROJS, writeScript } from './run-corojs.mjs';
 
 // Runs `source` (as main.mjs; `shell` runs first, e.g. 'ulimit -n 8192') and resolves { info, proc, output(), stop() } once it printed its JSON line.
 export async function startServer(source, { runtimeArgs = [], args = [], shell, files } = {}) {
   const script = writeScript(source, files);
-  const command = shell ? ['bash', ['-c', `${shell}; exec "$0" "$@"`, COROJS, ...runtimeArgs, script, ...args]]
-    : [COROJS, [...runtimeArgs, script, ...args]];
+  const command = shell ? ['bash', ['-c', `${shell}; exec "$0" "$@"`, COROJS, ...BACKEND_ARGS, ...runtimeArgs, script, ...args]]
+    : [COROJS, [...BACKEND_ARGS, ...runtimeArgs, script, ...args]];
   const proc = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

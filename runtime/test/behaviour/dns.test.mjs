@@ -15,7 +15,18 @@ async function freeUdpPort() {
   return port;
 }
 
-async function startDnsmasq() {
+// dnsmasq also binds TCP on the port, which another process may hold: try a few free UDP ports.
+async function startDnsmasq(attempts = 5) {
+  for (let i = 1; ; i++) {
+    try {
+      return await startDnsmasqOnce();
+    } catch (error) {
+      if (i >= attempts || !/Address already in use/.test(error.message)) throw error;
+    }
+  }
+}
+
+async function startDnsmasqOnce() {
   const port = await freeUdpPort();
   const proc = spawn('/usr/sbin/dnsmasq', ['--no-daemon', '--no-resolv', '--no-hosts', '--conf-file=/dev/null',
     `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces',
@@ -30,7 +41,8 @@ async function startDnsmasq() {
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const deadline = Date.now() + 5000;
-  while (!/started/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (!/started/.test(stderr) && proc.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (!/started/.test(stderr)) proc.kill('SIGKILL');
   assert.match(stderr, /started/, `dnsmasq did not start: ${stderr}`);
   return { port, stop: () => proc.kill('SIGKILL') };
 }

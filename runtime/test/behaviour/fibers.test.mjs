@@ -1,8 +1,79 @@
 // Fibers: run-at-once, sleep blocks only its fiber, yield, stack overflow as RangeError, stats, 500
-// interleaved fibers (also under --stress-scavenge), stack size flag.
+// interleaved fibers (also under --stress-scavenge), stack size flag, exceptions across switches, exit with
+// fibers suspended. scripts/test.sh runs this file once per fiber backend (COROJS_FIBER_BACKEND).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { runSource } from './run-corojs.mjs';
+import { BACKEND, runSource } from './run-corojs.mjs';
+
+test(`the ${BACKEND} fiber backend is the one running`, async () => {
+  const r = await runSource('console.log(Fiber.stats().backend);');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), BACKEND, r.stderr);
+  assert.equal(r.stderr, '', 'no fallback notice: the backend was usable');
+});
+
+test('an unknown --fiber-backend is a usage error', async () => {
+  const r = await runSource('console.log(1);', { runtimeArgs: ['--fiber-backend=green'] });
+  assert.equal(r.code, 9);
+  assert.match(r.stderr, /--fiber-backend must be 'thread' or 'ucontext'/);
+});
+
+test('exceptions thrown and caught across switches keep their own try/catch and stack', async () => {
+  const r = await runSource(`
+    const seen = [];
+    function thrower(tag) { Fiber.yield(); throw new Error(tag); }
+    for (let i = 0; i < 50; i++) {
+      Fiber.run(() => {
+        try {
+          try { thrower('inner' + i); } finally { Fiber.yield(); }
+        } catch (e) {
+          Fiber.yield();
+          if (e.message === 'inner' + i && /thrower/.test(e.stack)) seen.push(i);
+        }
+      });
+    }
+    while (seen.length < 50) Fiber.yield();
+    console.log(seen.length, new Set(seen).size);`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '50 50');
+});
+
+test('stack overflow in 200 fibers at once: each gets a RangeError, the process lives', async () => {
+  const r = await runSource(`
+    function down(n) { return down(n + 1) + 1; }
+    let caught = 0, ended = 0;
+    for (let i = 0; i < 200; i++) {
+      Fiber.run(() => {
+        Fiber.yield();
+        try { down(0); } catch (e) { if (e instanceof RangeError) caught++; }
+        Fiber.yield();
+        ended++;
+      });
+    }
+    while (ended < 200) Fiber.sleep(5);
+    console.log(caught, Fiber.stats().live);`, { timeoutMs: 60000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '200 1');
+});
+
+test('process.exit with fibers suspended ends at once with the given status', async () => {
+  const r = await runSource(`
+    for (let i = 0; i < 20; i++) Fiber.run(() => Fiber.sleep(60000));
+    Fiber.run(() => { Fiber.yield(); console.log('exiting'); process.exit(7); });
+    Fiber.sleep(60000);`, { timeoutMs: 10000 });
+  assert.equal(r.code, 7, r.stderr);
+  assert.equal(r.stdout.trim(), 'exiting');
+});
+
+test('promise jobs run when a fiber blocks, not only when it ends', async () => {
+  const r = await runSource(`
+    let resolved = false;
+    Promise.resolve().then(() => { resolved = true; });
+    Fiber.sleep(1);
+    console.log(resolved);`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'true');
+});
 
 test('Fiber.run runs the function at once; the caller resumes when it first blocks', async () => {
   const r = await runSource(`

@@ -95,11 +95,11 @@ test('EACCES for a file the (unprivileged) user may not read', { skip: process.g
   chmodSync(file, 0o600);
   chmodSync(dir, 0o755);
   const { spawnSync } = await import('node:child_process');
-  const { COROJS, writeScript } = await import('./run-corojs.mjs');
+  const { BACKEND_ARGS, COROJS, writeScript } = await import('./run-corojs.mjs');
   const script = writeScript(`try { fs.open(${JSON.stringify(file)}); } catch (e) { console.log(e.code, e.syscall); }`);
   chmodSync(join(script, '..'), 0o755);
   chmodSync(script, 0o644);
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', COROJS, script], { encoding: 'utf8' });
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', COROJS, ...BACKEND_ARGS, script], { encoding: 'utf8' });
   if (r.error || /Permission denied.*corojs|error while loading/.test(r.stderr)) return; // binary not reachable as nobody
   assert.equal(r.stdout.trim(), 'EACCES open', r.stderr);
 });

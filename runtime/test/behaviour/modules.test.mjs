@@ -58,8 +58,8 @@ test('the entry module defaults to ./main.mjs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'corojs-mod-'));
   writeFileSync(join(dir, 'main.mjs'), "console.log('default entry');");
   const { spawnSync } = await import('node:child_process');
-  const { COROJS } = await import('./run-corojs.mjs');
-  const r = spawnSync(COROJS, [], { cwd: dir, encoding: 'utf8', timeout: 20000 });
+  const { BACKEND_ARGS, COROJS } = await import('./run-corojs.mjs');
+  const r = spawnSync(COROJS, BACKEND_ARGS, { cwd: dir, encoding: 'utf8', timeout: 20000 });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'default entry');
 });

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const COROJS = process.env.COROJS_BIN ?? join(ROOT, 'build/corojs');
+// The fiber backend every test script runs on (scripts/test.sh runs the suite once per backend).
+export const BACKEND = process.env.COROJS_FIBER_BACKEND ?? 'thread';
+export const BACKEND_ARGS = [`--fiber-backend=${BACKEND}`];
 
 // Writes `source` to a fresh temp dir as main.mjs (plus any `files`) and returns the script's path.
 export function writeScript(source, files = {}) {
@@ -20,7 +23,7 @@ export function writeScript(source, files = {}) {
 // `timeoutMs` kills a hung runtime so a test fails instead of hanging.
 export function runCorojs(script, { args = [], runtimeArgs = [], env = {}, cwd, timeoutMs = 30000, stdin } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(COROJS, [...runtimeArgs, script, ...args], {
+    const child = spawn(COROJS, [...BACKEND_ARGS, ...runtimeArgs, script, ...args], {
       cwd: cwd ?? dirname(script), env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,259 @@
+// The fiber scheduler, common to both backends: a FIFO run queue, direct handoff (the yielding fiber picks the
+// next one and runs the libuv loop itself while none is runnable), a pool of finished fibers for reuse, and the
+// isolate lock: the running fiber holds it (v8::Locker) and unlocks it only around a switch, which is how V8
+// archives and restores each fiber's per-thread state (frame chain, handle scopes, TryCatch chain, stack guard).
+#include <sched.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "fiber/backend.h"
+#include "fiber/scheduler.h"
+#include "handles/handle_store.h"
+#include "kernel/microtasks.h"
+#include "kernel/runtime.h"
+
+namespace corojs::fiber {
+
+namespace {
+
+// A finished fiber keeps its stack (and thread) for the next Fiber.run, up to this many.
+constexpr size_t kMaxPooled = 128;
+// Every Nth consecutive Fiber.yield also polls I/O, so fibers that only yield cannot starve sockets.
+constexpr uint64_t kYieldsPerPoll = 64;
+
+v8::Isolate* isolate = nullptr;
+uv_loop_t* loop = nullptr;
+Options options;
+std::unique_ptr<Backend> backend;
+
+Fiber* current = nullptr;
+std::deque<Fiber*> run_queue;
+std::vector<Fiber*> pool;
+std::vector<Fiber*> stacked;  // every fiber with a stack of its own (live or pooled)
+std::vector<Fiber*> retired;  // fibers that have left: Destroy them from another fiber
+uint64_t next_id = 1;
+uint64_t yields_since_poll = 0;
+Stats stats;
+
+size_t StackLimitMargin() { return std::min<size_t>(64 * 1024, options.stack_size / 2); }
+
+void EnqueueFront(Fiber* fiber) {
+  fiber->in_queue = true;
+  run_queue.push_front(fiber);
+}
+
+void Dequeue(Fiber* fiber) {
+  if (!fiber->in_queue) return;
+  run_queue.erase(std::find(run_queue.begin(), run_queue.end(), fiber));
+  fiber->in_queue = false;
+}
+
+// The next fiber to run, running the loop while none is runnable; nullptr when nothing can ever run again.
+Fiber* NextRunnable() {
+  for (;;) {
+    if (!run_queue.empty()) {
+      Fiber* next = run_queue.front();
+      run_queue.pop_front();
+      next->in_queue = false;
+      return next;
+    }
+    yields_since_poll = 0;
+    if (uv_run(loop, UV_RUN_ONCE) == 0 && run_queue.empty()) return nullptr;
+  }
+}
+
+// Gives the CPU from `self` to `next`; returns when `self` is scheduled again, holding the isolate.
+void HandOff(Fiber* self, Fiber* next) {
+  stats.switches++;
+  v8::Unlocker unlocker(isolate);
+  current = next;
+  backend->Transfer(self, next);
+  // Leaving this scope re-takes the isolate and restores this fiber's V8 state.
+}
+
+void ReapRetired() {
+  for (Fiber* fiber : retired) backend->Destroy(fiber);
+  retired.clear();
+}
+
+// Runs the fiber's job with the isolate held, and picks the fiber to run next.
+Fiber* RunJob(Fiber* self) {
+  v8::Locker locker(isolate);
+  v8::Isolate::Scope isolate_scope(isolate);
+  // V8's default limit (984 KiB) would run past a 1 MiB stack: overflow must be a RangeError, not a fault.
+  isolate->SetStackLimit(reinterpret_cast<uintptr_t>(self->stack->low()) + StackLimitMargin());
+  {
+    v8::HandleScope handle_scope(isolate);
+    v8::Local<v8::Context> context = GetContext();
+    v8::Context::Scope context_scope(context);
+    v8::Local<v8::Function> fn = self->job.Get(isolate);
+    self->job.Reset();
+    v8::TryCatch try_catch(isolate);
+    v8::MaybeLocal<v8::Value> result = fn->Call(context, v8::Undefined(isolate), 0, nullptr);
+    if (result.IsEmpty() && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      ReportException(isolate, try_catch);
+      ExitProcess(1);
+    }
+    RunMicrotasks(isolate);
+  }
+  HandleStore::CloseOwnedBy(self->id);
+  stats.live--;
+  self->state = State::kIdle;
+  Dequeue(self);  // a stale wake-up must not run an idle fiber
+  if (pool.size() < kMaxPooled) {
+    pool.push_back(self);
+  } else {
+    self->retire = true;
+    stacked.erase(std::find(stacked.begin(), stacked.end(), self));
+    retired.push_back(self);
+  }
+  Fiber* next = NextRunnable();
+  if (!next) ExitProcess(ExitCode());
+  current = next;
+  stats.switches++;
+  return next;
+}
+
+// A pooled fiber, or a new one; nullptr (errno set) if none can be made.
+Fiber* TakeIdleFiber() {
+  if (!pool.empty()) {
+    Fiber* fiber = pool.back();
+    pool.pop_back();
+    return fiber;
+  }
+  Fiber* fiber = backend->Create(options.stack_size);
+  if (fiber) stacked.push_back(fiber);
+  return fiber;
+}
+
+// The CPU to pin to, or -1.
+int PinnedCpu() {
+  if (options.cpu == -2) return -1;
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  sched_getaffinity(0, sizeof(allowed), &allowed);
+  int cpu = options.cpu;
+  if (cpu < 0) {
+    for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &allowed); cpu++) {
+    }
+  }
+  if (cpu >= CPU_SETSIZE) return -1;
+  cpu_set_t pinned;
+  CPU_ZERO(&pinned);
+  CPU_SET(cpu, &pinned);
+  // Cross-core wake-ups cost ~3 us a switch against ~0.7 us on one core (ARCHITECTURE.md).
+  return sched_setaffinity(0, sizeof(pinned), &pinned) == 0 ? cpu : -1;
+}
+
+}  // namespace
+
+void FiberBody(Fiber* self) {
+  for (;;) {
+    Fiber* next = RunJob(self);
+    if (self->retire) {
+      isolate->DiscardThreadSpecificMetadata();  // V8's record of this fiber's thread identity
+      backend->Leave(self, next);
+      return;
+    }
+    backend->Park(self, next);
+  }
+}
+
+bool IsBackendName(const std::string& name) { return name == "thread" || name == "ucontext"; }
+
+std::string V8FlagsFor(const Options& options) {
+  // Wasm code GC walks every thread's archived stack, which same-thread fibers do not keep where it looks.
+  return options.backend == "ucontext" ? "--no-wasm-code-gc" : "";
+}
+
+void Init(v8::Isolate* isolate_in, uv_loop_t* loop_in, const Options& options_in) {
+  isolate = isolate_in;
+  loop = loop_in;
+  options = options_in;
+  int cpu = PinnedCpu();
+  if (options.backend == "ucontext") {
+    std::string why_not;
+    backend = NewUcontextBackend(isolate, &why_not);
+    if (!backend) fprintf(stderr, "corojs: ucontext fiber backend unavailable (%s); using the thread backend\n", why_not.c_str());
+  }
+  if (!backend) backend = NewThreadBackend(cpu);
+  current = backend->main_fiber();
+  current->state = State::kLive;
+  stats.backend = backend->name();
+  stats.live = 1;
+  stats.stack_size = options.stack_size;
+}
+
+Fiber* Current() { return current; }
+uint64_t CurrentId() { return current->id; }
+uint64_t IdOf(Fiber* fiber) { return fiber->id; }
+
+bool Spawn(v8::Local<v8::Function> fn) {
+  ReapRetired();
+  Fiber* child = TakeIdleFiber();
+  if (!child) return false;
+  child->job.Reset(isolate, fn);
+  child->id = next_id++;
+  child->retire = false;
+  child->state = State::kLive;
+  stats.created++;
+  stats.live++;
+  Fiber* self = current;
+  EnqueueFront(self);  // the creator is first in line when the new fiber blocks or ends
+  HandOff(self, child);
+  return true;
+}
+
+void Suspend() {
+  Fiber* self = current;
+  ReapRetired();
+  RunMicrotasks(isolate);
+  Fiber* next = NextRunnable();
+  if (!next) ExitProcess(ExitCode());  // every fiber waits and nothing is pending: nothing can ever run
+  if (next != self) HandOff(self, next);
+}
+
+void Wake(Fiber* fiber) {
+  if (fiber->in_queue || fiber->state != State::kLive) return;
+  fiber->in_queue = true;
+  run_queue.push_back(fiber);
+}
+
+void Yield() {
+  if (run_queue.empty() || ++yields_since_poll >= kYieldsPerPoll) {
+    yields_since_poll = 0;
+    uv_run(loop, UV_RUN_NOWAIT);
+    if (run_queue.empty()) return;
+  }
+  Fiber* self = current;
+  Wake(self);
+  Fiber* next = NextRunnable();
+  if (next != self) HandOff(self, next);
+}
+
+void FinishMain() {
+  Fiber* self = current;
+  self->state = State::kIdle;
+  stats.live--;
+  Dequeue(self);
+  Fiber* next = NextRunnable();
+  if (!next) ExitProcess(ExitCode());
+  HandOff(self, next);  // nobody wakes an idle fiber: the process ends from another fiber
+  ExitProcess(ExitCode());
+}
+
+Stats GetStats() {
+  Stats out = stats;
+  out.pooled = pool.size();
+  for (Fiber* fiber : stacked) {
+    out.stack_reserved_bytes += fiber->stack->size();
+    out.stack_resident_bytes += fiber->stack->ResidentBytes();
+  }
+  return out;
+}
+
+}  // namespace corojs::fiber
