@@ -3,6 +3,7 @@
 // carries its own V8 thread identity (v8_thread_identity.h), swapped in just before the stack is, while the
 // isolate is unlocked. The scheduler's Unlocker archives the leaving fiber's V8 state under its identity and the
 // Locker restores the arriving fiber's under its own: exactly what V8 does for real threads.
+#include <pthread.h>
 #include <ucontext.h>
 
 #include <cerrno>
@@ -12,9 +13,37 @@
 #include "fiber/backend.h"
 #include "fiber/v8_thread_identity.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 namespace corojs::fiber {
 
 namespace {
+
+// AddressSanitizer must be told about every stack switch, or it reports the new stack as an overflow.
+#if defined(__SANITIZE_ADDRESS__)
+void* main_stack_bottom = nullptr;
+size_t main_stack_size = 0;
+
+void RememberMainStack() {
+  pthread_attr_t attr;
+  pthread_getattr_np(pthread_self(), &attr);
+  pthread_attr_getstack(&attr, &main_stack_bottom, &main_stack_size);
+  pthread_attr_destroy(&attr);
+}
+
+// `fake_stack_save` null: the leaving fiber never comes back.
+void StartSwitch(void** fake_stack_save, const Fiber* next) {
+  if (next->stack) __sanitizer_start_switch_fiber(fake_stack_save, next->stack->low(), next->stack->size());
+  else __sanitizer_start_switch_fiber(fake_stack_save, main_stack_bottom, main_stack_size);
+}
+void FinishSwitch(void* fake_stack_save) { __sanitizer_finish_switch_fiber(fake_stack_save, nullptr, nullptr); }
+#else
+void RememberMainStack() {}
+void StartSwitch(void**, const Fiber*) {}
+void FinishSwitch(void*) {}
+#endif
 
 class UcontextFiber : public Fiber {
  public:
@@ -27,13 +56,14 @@ UcontextFiber* AsUcontext(Fiber* fiber) { return static_cast<UcontextFiber*>(fib
 // makecontext passes int arguments only: the fiber pointer comes in two halves.
 void Entry(unsigned high, unsigned low) {
   auto* self = reinterpret_cast<UcontextFiber*>((static_cast<uintptr_t>(high) << 32) | low);
+  FinishSwitch(nullptr);
   FiberBody(self);
   abort();  // FiberBody returns only after Leave, which never comes back here
 }
 
 class UcontextBackend : public Backend {
  public:
-  explicit UcontextBackend(const V8ThreadIdentity& slots) : slots_(slots) {}
+  explicit UcontextBackend(const V8ThreadIdentity& slots) : slots_(slots) { RememberMainStack(); }
 
   const char* name() const override { return "ucontext"; }
   Fiber* main_fiber() override { return &main_; }
@@ -58,7 +88,10 @@ class UcontextBackend : public Backend {
 
   void Transfer(Fiber* self, Fiber* next) override {
     SwapIdentity(self, next);
+    void* fake_stack = nullptr;
+    StartSwitch(&fake_stack, next);
     swapcontext(&AsUcontext(self)->context, &AsUcontext(next)->context);
+    FinishSwitch(fake_stack);
   }
 
   void Park(Fiber* self, Fiber* next) override {
@@ -70,6 +103,7 @@ class UcontextBackend : public Backend {
 
   void Leave(Fiber* self, Fiber* next) override {
     SwapIdentity(self, next);
+    StartSwitch(nullptr, next);
     setcontext(&AsUcontext(next)->context);
     abort();
   }

@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   int usage_status = ParseArgs(argc, argv, &state.options);
   if (usage_status >= 0) return usage_status;
   signal(SIGPIPE, SIG_IGN);  // a peer that goes away is an EPIPE error on that socket, not a dead process
+  signal(SIGXFSZ, SIG_IGN);  // a write past RLIMIT_FSIZE is an EFBIG error, not a dead process
 
   corojs::fiber::Options fiber_options;
   fiber_options.stack_size = state.options.fiber_stack_size;

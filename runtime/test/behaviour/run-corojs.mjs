@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const COROJS = process.env.COROJS_BIN ?? join(ROOT, 'build/corojs');
+export const COROJS = resolve(process.env.COROJS_BIN ?? join(ROOT, 'build/corojs'));
 // The fiber backend every test script runs on (scripts/test.sh runs the suite once per backend).
 export const BACKEND = process.env.COROJS_FIBER_BACKEND ?? 'thread';
 export const BACKEND_ARGS = [`--fiber-backend=${BACKEND}`];
@@ -20,10 +20,12 @@ export function writeScript(source, files = {}) {
 }
 
 // Runs `build/corojs [runtimeArgs] script [args]`; resolves { code, signal, stdout, stderr }.
-// `timeoutMs` kills a hung runtime so a test fails instead of hanging.
-export function runCorojs(script, { args = [], runtimeArgs = [], env = {}, cwd, timeoutMs = 30000, stdin } = {}) {
+// `timeoutMs` kills a hung runtime so a test fails instead of hanging; `shell` runs first (e.g. 'ulimit -n 64').
+export function runCorojs(script, { args = [], runtimeArgs = [], env = {}, cwd, timeoutMs = 30000, stdin, shell } = {}) {
+  const argv = [COROJS, ...BACKEND_ARGS, ...runtimeArgs, script, ...args];
+  const [command, commandArgs] = shell ? ['bash', ['-c', `${shell}; exec "$0" "$@"`, ...argv]] : [argv[0], argv.slice(1)];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(COROJS, [...BACKEND_ARGS, ...runtimeArgs, script, ...args], {
+    const child = spawn(command, commandArgs, {
       cwd: cwd ?? dirname(script), env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
