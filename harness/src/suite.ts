@@ -6,6 +6,10 @@ import type { ResultFile } from './results/schema.js';
 import { plannedSteps, runServerGrid, type ServerWorkloadSpec } from './runners/server-grid.js';
 import { httpHelloSpec } from './runners/http-hello.js';
 import { tcpEchoSpec } from './runners/tcp-echo.js';
+import { fiberMicroEntry } from './runners/fiber-micro.js';
+import { memoryEntry } from './runners/fiber-memory.js';
+import { stackSweepEntry } from './runners/stack-sweep.js';
+import { switchLadderEntry } from './runners/switch-ladder.js';
 
 export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory'> & { conclusions: Record<string, string> };
 
@@ -25,7 +29,7 @@ function serverEntry(name: WorkloadName, spec: (config: LabConfig) => ServerWork
   };
 }
 
-export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec)];
+export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), fiberMicroEntry, switchLadderEntry, stackSweepEntry, memoryEntry];
 
 export async function runSuite(config: LabConfig, progress: Progress): Promise<Section> {
   const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {} };

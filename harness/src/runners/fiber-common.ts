@@ -1,0 +1,141 @@
+// Shared by the fiber runners (switch-ladder, fiber-micro, memory, stack-sweep): which programs to run on which
+// runtime and fiber backend, running them pinned, and the pure parts (output parsing, per-unit RSS, backends).
+import { readFileSync } from 'node:fs';
+import type { LabConfig } from '../lab-config.js';
+import { runCommand } from '../process/run-command.js';
+import type { MemoryPoint, RuntimeName, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
+import { programArgv, runtimePaths, runtimeUnavailable } from '../runtimes.js';
+
+// What a fiber runner adds to (structurally the suite's Section).
+export interface FiberSection {
+  workloads: WorkloadResult[];
+  switch_ladder: SwitchRung[];
+  stack: StackSweepPoint[];
+  memory: MemoryPoint[];
+  conclusions: Record<string, string>;
+}
+
+// The fiber backends the lab measures CoroJS with, the default first.
+export const FIBER_BACKENDS = ['thread', 'ucontext'] as const;
+
+// One way to run a program: a runtime, and for CoroJS a fiber backend with the flags selecting it.
+export interface Target {
+  runtime: RuntimeName;
+  label: string; // corojs-thread, corojs-ucontext, node18, node20
+  backend?: string; // corojs only: the backend Fiber.stats() reported
+  flags: string[];
+}
+
+// Every line `prefix{json}` of a program's stdout, parsed (lines that do not parse are skipped).
+export function parseJsonLines<T = Record<string, unknown>>(stdout: string, prefix = 'RESULT '): T[] {
+  const out: T[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith(prefix)) continue;
+    try {
+      out.push(JSON.parse(line.slice(prefix.length)) as T);
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
+// Bytes per unit from two RSS readings; 0 when nothing was counted. Rounded to whole bytes (may be negative:
+// the allocator can give memory back between the readings, which the result should show, not hide).
+export function perUnitBytes(beforeBytes: number, afterBytes: number, units: number): number {
+  if (!(units > 0) || !Number.isFinite(beforeBytes) || !Number.isFinite(afterBytes)) return 0;
+  return Math.round((afterBytes - beforeBytes) / units);
+}
+
+// VmRSS of a live process in bytes (/proc/<pid>/status), or null once it has gone.
+export function parseVmRss(status: string): number | null {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return match ? Number(match[1]) * 1024 : null;
+}
+
+export function readVmRss(pid: number): number | null {
+  try {
+    return parseVmRss(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+// The first CPU of a taskset list ("0", "2-3", "1,3"), for the addon's pinned thread handoff.
+export function firstCpu(list: string): number {
+  const match = /^\s*(\d+)/.exec(list);
+  return match ? Number(match[1]) : -1;
+}
+
+// What the probe of a requested backend tells: the backend to record, or null to skip it (and why).
+// A runtime whose Fiber.stats() has no `backend` predates --fiber-backend: it runs threads, and only that.
+export function backendToRecord(requested: string, reported: string | undefined, exitCode: number | null): { record: string | null; why?: string } {
+  if (exitCode !== 0) return { record: null, why: `corojs --fiber-backend=${requested} exited ${exitCode}` };
+  if (reported === undefined) return requested === 'thread' ? { record: 'thread' } : { record: null, why: 'this corojs has no --fiber-backend (Fiber.stats().backend missing)' };
+  if (reported !== requested) return { record: null, why: `--fiber-backend=${requested} fell back to ${reported}` };
+  return { record: reported };
+}
+
+export interface ProgramRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+// Runs a program pinned to the server CPUs; never throws (a failure is in the result).
+export async function runPinned(argv: readonly string[], config: LabConfig, timeoutMs = 120000): Promise<ProgramRun> {
+  const run = await runCommand(argv, { cpus: config.serverCpus, timeoutMs, cwd: config.root });
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr, timedOut: run.timedOut };
+}
+
+export function failureReason(run: ProgramRun): string {
+  if (run.timedOut) return 'timed out';
+  const tail = run.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
+  return `exited ${run.code}${tail ? `: ${tail}` : ''}`;
+}
+
+// The argv of `workload` (workloads/<w>.mjs or build/ts/baselines/<w>.js) for a target.
+export function targetArgv(config: LabConfig, target: Target, workload: string, args: readonly string[], extraFlags: readonly string[] = []): string[] {
+  return programArgv(runtimePaths(config.root), target.runtime, workload, args, [...target.flags, ...extraFlags]);
+}
+
+const probed = new Map<string, { targets: Target[]; notes: string[] }>();
+
+// The CoroJS targets, one per fiber backend that really runs (probed once per corojs binary), then node18, node20
+// (when built). Notes say what was skipped and why.
+export async function fiberTargets(config: LabConfig, withNode = true): Promise<{ targets: Target[]; notes: string[] }> {
+  const paths = runtimePaths(config.root);
+  let corojs = probed.get(paths.corojs);
+  if (!corojs) {
+    corojs = { targets: [], notes: [] };
+    if (runtimeUnavailable(paths, 'corojs')) corojs.notes.push(`corojs: ${runtimeUnavailable(paths, 'corojs')}`);
+    else {
+      // Without any flag first: a runtime that predates --fiber-backend says so by a missing stats().backend.
+      const plain = await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe']), { timeoutMs: 30000 });
+      const plainStats = parseJsonLines<{ backend?: string }>(plain.stdout)[0];
+      const knowsFlag = plain.code === 0 && plainStats?.backend !== undefined;
+      for (const requested of FIBER_BACKENDS) {
+        const flags = knowsFlag ? [`--fiber-backend=${requested}`] : [];
+        const run = knowsFlag ? await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe'], flags), { timeoutMs: 30000 }) : plain;
+        const decision = backendToRecord(requested, parseJsonLines<{ backend?: string }>(run.stdout)[0]?.backend, run.code);
+        if (decision.record) corojs.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}`, backend: decision.record, flags });
+        else corojs.notes.push(`corojs ${requested} backend skipped: ${decision.why}`);
+      }
+    }
+    probed.set(paths.corojs, corojs);
+  }
+  const targets = [...corojs.targets];
+  const notes = [...corojs.notes];
+  if (withNode) {
+    for (const runtime of ['node18', 'node20'] as const) {
+      const missing = runtimeUnavailable(paths, runtime);
+      if (missing) notes.push(`${runtime}: ${missing}`);
+      else targets.push({ runtime, label: runtime, flags: [] });
+    }
+  }
+  return { targets, notes };
+}
+
+// The planned number of targets before probing (for progress estimates): both backends and both Nodes.
+export const PLANNED_TARGETS = FIBER_BACKENDS.length + 2;

@@ -1,0 +1,271 @@
+// memory: what an idle fiber, an idle connection and a workload's stack cost, as memory[] entries:
+//   kind 'idle-connections'  N idle TCP connections held by the harness to each runtime's tcp-echo server (each
+//                            echoed once first): the server's VmRSS delta / N   (the schema's core entries)
+//   kind 'idle-fibers'       N sleeping fibers (CoroJS) or suspended async functions awaiting a timer (Node),
+//                            in-script VmRSS delta / N, and for CoroJS resident stack bytes per fiber
+//   kind 'stack-high-water'  CoroJS only: resident stack bytes per handler fiber after it ran tcp-echo, tls-echo
+//                            or a 1000-deep recursion (used stack pages stay resident while the fiber lives)
+// Every figure is the median of >= 3 repetitions (fresh processes), listed in samples.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import type { LabConfig } from '../lab-config.js';
+import { startServer, type RunningServer } from '../process/server-process.js';
+import type { Progress } from '../report/progress.js';
+import { median } from '../results/aggregate.js';
+import type { MemoryPoint } from '../results/schema.js';
+import { ensureFiberCerts } from './fiber-certs.js';
+import { failureReason, fiberTargets, parseJsonLines, perUnitBytes, PLANNED_TARGETS, readVmRss, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+
+export function idleFiberCounts(config: LabConfig): number[] {
+  return [1000, 10000];
+}
+
+export function idleConnectionCounts(config: LabConfig): number[] {
+  return config.quick ? [1000] : [1000, 10000];
+}
+
+export function highWaterFibers(config: LabConfig): number {
+  return config.quick ? 200 : 1000;
+}
+
+export const HIGH_WATER_WORKLOADS = ['tcp-echo', 'tls-echo', 'recursion-1000'] as const;
+
+export interface MemoryOutput {
+  kind: string;
+  workload: string;
+  fibers: number;
+  rss_per_fiber_bytes: number;
+  stack_resident_per_fiber_bytes?: number;
+  backend?: string;
+}
+
+// A fiber-memory RESULT line turned into per-fiber figures, or null when malformed.
+export function parseMemoryOutput(stdout: string): MemoryOutput | null {
+  const r = parseJsonLines<Record<string, unknown>>(stdout)[0];
+  if (!r || typeof r.kind !== 'string' || typeof r.fibers !== 'number' || !(r.fibers > 0)) return null;
+  if (typeof r.rss_before_bytes !== 'number' || typeof r.rss_after_bytes !== 'number') return null;
+  const out: MemoryOutput = {
+    kind: r.kind,
+    workload: typeof r.workload === 'string' ? r.workload : '',
+    fibers: r.fibers,
+    rss_per_fiber_bytes: perUnitBytes(r.rss_before_bytes, r.rss_after_bytes, r.fibers),
+  };
+  if (typeof r.stack_resident_before_bytes === 'number' && typeof r.stack_resident_after_bytes === 'number') {
+    out.stack_resident_per_fiber_bytes = perUnitBytes(r.stack_resident_before_bytes, r.stack_resident_after_bytes, r.fibers);
+  }
+  if (typeof r.backend === 'string') out.backend = r.backend;
+  return out;
+}
+
+// Soft and hard RLIMIT_NOFILE of this process (children inherit them).
+export function parseNofile(limits: string): { soft: number; hard: number } | null {
+  const match = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(limits);
+  if (!match) return null;
+  const n = (s: string): number => (s === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(s));
+  return { soft: n(match[1]!), hard: n(match[2]!) };
+}
+
+// Raises this process's open-file limit (inherited by the servers it starts) to at least `need` if it can;
+// returns the soft limit in force afterwards.
+function ensureNofile(need: number): number {
+  const read = (): { soft: number; hard: number } | null => {
+    try {
+      return parseNofile(readFileSync('/proc/self/limits', 'utf8'));
+    } catch {
+      return null;
+    }
+  };
+  const now = read();
+  if (!now || now.soft >= need) return now?.soft ?? 0;
+  const hard = Math.max(now.hard, need);
+  spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${Math.min(need, hard)}:${hard}`], { stdio: 'ignore' });
+  const after = read();
+  if (after && after.soft < need && after.hard > after.soft) spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${after.hard}:${after.hard}`], { stdio: 'ignore' });
+  return read()?.soft ?? 0;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Opens n connections to the server (`parallel` at a time), each sending a short message and reading its echo;
+// returns the open sockets (the caller destroys them).
+export async function openIdleConnections(port: number, n: number, parallel = 100): Promise<net.Socket[]> {
+  const sockets: net.Socket[] = [];
+  let next = 0;
+  const one = (i: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const message = `idle ${i}\n`;
+      const socket = net.connect(port, '127.0.0.1');
+      sockets.push(socket);
+      let echoed = '';
+      socket.setEncoding('utf8');
+      const fail = (error: Error): void => reject(new Error(`connection ${i}: ${error.message}`));
+      socket.once('error', fail);
+      socket.once('connect', () => socket.write(message));
+      socket.on('data', (chunk: string) => {
+        echoed += chunk;
+        if (echoed.length < message.length) return;
+        socket.removeAllListeners('data');
+        socket.off('error', fail);
+        socket.on('error', () => {});
+        if (echoed !== message) reject(new Error(`connection ${i}: echoed ${JSON.stringify(echoed.slice(0, 40))}`));
+        else resolve();
+      });
+    });
+  const worker = async (): Promise<void> => {
+    while (next < n) await one(next++);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, n) }, worker));
+  } catch (error) {
+    for (const s of sockets) s.destroy();
+    throw error;
+  }
+  return sockets;
+}
+
+// One repetition of the idle-connection measurement: a fresh server, its RSS before and after n connections.
+async function idleConnectionsOnce(config: LabConfig, target: Target, n: number): Promise<number> {
+  let server: RunningServer | null = null;
+  let sockets: net.Socket[] = [];
+  try {
+    server = await startServer(targetArgv(config, target, 'tcp-echo', ['0', '127.0.0.1']), config.serverCpus);
+    // Warm the server's connection path once, so the first connection's one-off costs are not spread over n.
+    (await openIdleConnections(server.port, 10)).forEach((s) => s.destroy());
+    await sleep(200);
+    const before = readVmRss(server.pid);
+    sockets = await openIdleConnections(server.port, n);
+    await sleep(300);
+    const after = readVmRss(server.pid);
+    if (before === null || after === null) throw new Error(`server exited: ${server.stderrTail().slice(-300)}`);
+    return perUnitBytes(before, after, n);
+  } finally {
+    if (server) await server.stop();
+    for (const s of sockets) s.destroy();
+  }
+}
+
+interface Collected {
+  samples: number[];
+  stack: number[];
+  backend?: string;
+  failures: string[];
+}
+
+function memoryPoint(target: Target, n: number, kind: string, c: Collected, extra: Record<string, unknown> = {}): MemoryPoint {
+  const point: MemoryPoint & Record<string, unknown> = {
+    runtime: target.runtime,
+    idle_connections: n,
+    rss_per_connection_bytes: Math.round(median(c.samples)),
+    kind,
+    samples: c.samples,
+    ...extra,
+  };
+  if (target.runtime === 'corojs') point.fiber_backend = c.backend ?? target.backend ?? 'thread';
+  if (c.stack.length) point.stack_resident_per_fiber_bytes = Math.round(median(c.stack));
+  if (c.failures.length) point.failures = c.failures;
+  if (c.samples.length < 3) point.valid = false;
+  return point;
+}
+
+export const memoryEntry = {
+  name: 'memory' as const,
+  steps: (config: LabConfig): number =>
+    config.repetitions * (PLANNED_TARGETS * (idleFiberCounts(config).length + idleConnectionCounts(config).length) + 2 * HIGH_WATER_WORKLOADS.length),
+  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
+    const { targets, notes } = await fiberTargets(config);
+    for (const note of notes) progress.note(`memory: ${note}`);
+    const certDir = await ensureFiberCerts(config).catch((error: Error) => {
+      progress.note(`memory: no certificates (${error.message}); tls-echo high-water skipped`);
+      return null;
+    });
+    const collected = new Map<string, Collected>();
+    const slot = (key: string): Collected => {
+      let c = collected.get(key);
+      if (!c) collected.set(key, (c = { samples: [], stack: [], failures: [] }));
+      return c;
+    };
+    const record = (c: Collected, out: MemoryOutput | null, why: string): void => {
+      if (!out) c.failures.push(why);
+      else {
+        c.samples.push(out.rss_per_fiber_bytes);
+        if (out.stack_resident_per_fiber_bytes !== undefined) c.stack.push(out.stack_resident_per_fiber_bytes);
+        if (out.backend) c.backend = out.backend;
+      }
+    };
+    const corojsTargets = targets.filter((t) => t.runtime === 'corojs');
+    const hwmWorkloads = HIGH_WATER_WORKLOADS.filter((w) => w !== 'tls-echo' || certDir);
+    const connectionCounts = idleConnectionCounts(config);
+    const soft = ensureNofile(Math.max(...connectionCounts) + 512);
+    for (let rep = 1; rep <= config.repetitions; rep++) {
+      for (const n of idleFiberCounts(config)) {
+        for (const target of targets) {
+          progress.step(`memory idle-fibers ${n} ${target.label} rep ${rep}/${config.repetitions}`);
+          const run = await runPinned(targetArgv(config, target, 'fiber-memory', ['idle', String(n)]), config, 120000);
+          record(slot(`idle\u0000${n}\u0000${target.label}`), run.code === 0 ? parseMemoryOutput(run.stdout) : null, failureReason(run));
+        }
+      }
+      for (const target of corojsTargets) {
+        for (const workload of hwmWorkloads) {
+          progress.step(`memory stack-high-water ${workload} ${target.label} rep ${rep}/${config.repetitions}`);
+          const args = ['hwm', String(highWaterFibers(config)), workload, certDir ?? ''];
+          const run = await runPinned(targetArgv(config, target, 'fiber-memory', args), config, 120000);
+          record(slot(`hwm\u0000${workload}\u0000${target.label}`), run.code === 0 ? parseMemoryOutput(run.stdout) : null, failureReason(run));
+        }
+      }
+      for (const n of connectionCounts) {
+        for (const target of targets) {
+          progress.step(`memory idle-connections ${n} ${target.label} rep ${rep}/${config.repetitions}`);
+          const c = slot(`conn\u0000${n}\u0000${target.label}`);
+          if (soft < n + 256) {
+            c.failures.push(`open-file limit ${soft} is too low for ${n} connections`);
+            continue;
+          }
+          try {
+            c.samples.push(await idleConnectionsOnce(config, target, n));
+          } catch (error) {
+            c.failures.push((error as Error).message.split('\n')[0]!.slice(0, 300));
+          }
+        }
+      }
+    }
+    for (const n of connectionCounts) {
+      for (const target of targets) {
+        const c = slot(`conn\u0000${n}\u0000${target.label}`);
+        if (c.samples.length) into.memory.push(memoryPoint(target, n, 'idle-connections', c, { server: 'tcp-echo' }));
+        else progress.note(`memory: idle-connections ${n} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
+      }
+    }
+    for (const n of idleFiberCounts(config)) {
+      for (const target of targets) {
+        const c = slot(`idle\u0000${n}\u0000${target.label}`);
+        const unit = target.runtime === 'corojs' ? 'sleeping fiber' : 'async function awaiting a timer';
+        if (c.samples.length) into.memory.push(memoryPoint(target, n, 'idle-fibers', c, { unit }));
+        else progress.note(`memory: idle-fibers ${n} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
+      }
+    }
+    for (const workload of hwmWorkloads) {
+      for (const target of corojsTargets) {
+        const c = slot(`hwm\u0000${workload}\u0000${target.label}`);
+        if (c.samples.length) into.memory.push(memoryPoint(target, highWaterFibers(config), 'stack-high-water', c, { workload, unit: 'handler fiber' }));
+        else progress.note(`memory: stack-high-water ${workload} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
+      }
+    }
+    const summary = memorySummary(into.memory);
+    if (summary) into.conclusions.memory_per_fiber = summary;
+  },
+};
+
+// One sentence comparing the idle costs per runtime at the largest count measured (derived from the points).
+export function memorySummary(points: readonly MemoryPoint[]): string {
+  const parts: string[] = [];
+  for (const kind of ['idle-connections', 'idle-fibers']) {
+    const of = points.filter((p) => (p as MemoryPoint & { kind?: string }).kind === kind);
+    if (!of.length) continue;
+    const n = Math.max(...of.map((p) => p.idle_connections));
+    const at = of.filter((p) => p.idle_connections === n);
+    const label = (p: MemoryPoint & { fiber_backend?: string }): string => (p.fiber_backend ? `${p.runtime}/${p.fiber_backend}` : p.runtime);
+    parts.push(`${kind} at ${n}: ${at.map((p) => `${label(p)} ${(p.rss_per_connection_bytes / 1024).toFixed(1)} KiB`).join(', ')}`);
+  }
+  return parts.join('; ');
+}

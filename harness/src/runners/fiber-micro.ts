@@ -1,0 +1,93 @@
+// fiber-micro: fiber operations against their async/await counterparts, one workloads[] entry per variant and
+// runtime (and CoroJS fiber backend): ping-pong round trip, spawn-and-join, 1000-deep recursion. Each program
+// times itself (workloads/fiber-micro.mjs, baselines/fiber-micro.ts) pinned to the server CPU; repetitions are
+// separate processes interleaved across runtimes; latency is the per-op time of timed batches.
+import type { LabConfig } from '../lab-config.js';
+import type { Progress } from '../report/progress.js';
+import { aggregatePoint, invalidPoint, type PointKey, type RepetitionSample } from '../results/aggregate.js';
+import type { LatencySummaryUs, WorkloadResult } from '../results/schema.js';
+import { failureReason, fiberTargets, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+
+export const MICRO_VARIANTS = ['pingpong', 'spawn-join', 'recursion'] as const;
+export const RECURSION_DEPTH = 1000;
+
+// The result's variant name for a program variant.
+export function microVariantName(variant: string): string {
+  return variant === 'recursion' ? `recursion-${RECURSION_DEPTH}` : variant;
+}
+
+export interface MicroOutput {
+  variant: string;
+  ops_per_s: number;
+  latency_us: LatencySummaryUs;
+  cpu_pct: number;
+  rss_bytes: number;
+  backend?: string;
+}
+
+const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+
+// The well-formed RESULT lines of one fiber-micro run, keyed by variant (malformed lines are left out).
+export function parseMicroOutput(stdout: string): Map<string, MicroOutput> {
+  const out = new Map<string, MicroOutput>();
+  for (const r of parseJsonLines<Record<string, unknown>>(stdout)) {
+    const latency = r.latency_us as Record<string, unknown> | undefined;
+    if (typeof r.variant !== 'string' || typeof r.ops_per_s !== 'number' || !(r.ops_per_s > 0) || !latency) continue;
+    if (!PERCENTILES.every((p) => typeof latency[p] === 'number' && (latency[p] as number) >= 0)) continue;
+    const parsed: MicroOutput = {
+      variant: r.variant,
+      ops_per_s: r.ops_per_s,
+      latency_us: Object.fromEntries(PERCENTILES.map((p) => [p, latency[p] as number])) as unknown as LatencySummaryUs,
+      cpu_pct: typeof r.cpu_pct === 'number' ? r.cpu_pct : 0,
+      rss_bytes: typeof r.rss_bytes === 'number' ? r.rss_bytes : 0,
+    };
+    if (typeof r.backend === 'string') parsed.backend = r.backend;
+    out.set(r.variant, parsed);
+  }
+  return out;
+}
+
+export function microDurationMs(config: LabConfig): number {
+  return config.quick ? 300 : 1000;
+}
+
+export const fiberMicroEntry = {
+  name: 'fiber-micro' as const,
+  steps: (config: LabConfig): number => config.repetitions * PLANNED_TARGETS,
+  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
+    const { targets, notes } = await fiberTargets(config);
+    for (const note of notes) progress.note(`fiber-micro: ${note}`);
+    const durationMs = microDurationMs(config);
+    const reps = new Map<string, RepetitionSample[]>();
+    const backends = new Map<string, string>();
+    const key = (target: Target, variant: string): string => `${target.label}\u0000${variant}`;
+    for (let rep = 1; rep <= config.repetitions; rep++) {
+      for (const target of targets) {
+        progress.step(`fiber-micro ${target.label} rep ${rep}/${config.repetitions}`);
+        const args = [MICRO_VARIANTS.join(','), String(durationMs), String(RECURSION_DEPTH)];
+        const run = await runPinned(targetArgv(config, target, 'fiber-micro', args), config, 60000 + 10 * durationMs);
+        const parsed = parseMicroOutput(run.stdout);
+        for (const variant of MICRO_VARIANTS) {
+          const list = reps.get(key(target, variant)) ?? [];
+          reps.set(key(target, variant), list);
+          const out = parsed.get(variant);
+          if (!out) {
+            list.push({ throughputPerS: 0, serverCpuPct: 0, serverRssBytes: 0, invalidReason: run.code === 0 ? `no ${variant} result in the output` : failureReason(run) });
+            continue;
+          }
+          if (out.backend) backends.set(target.label, out.backend);
+          list.push({ throughputPerS: out.ops_per_s, latencyUs: out.latency_us, serverCpuPct: out.cpu_pct, serverRssBytes: out.rss_bytes });
+        }
+      }
+    }
+    for (const variant of MICRO_VARIANTS) {
+      for (const target of targets) {
+        const pointKey: PointKey = { name: 'fiber-micro', variant: microVariantName(variant), runtime: target.runtime, mode: 'closed', connections: 1 };
+        const samples = reps.get(key(target, variant)) ?? [];
+        const point: WorkloadResult = samples.length ? aggregatePoint(pointKey, samples, config.repetitions) : invalidPoint(pointKey, 'not run');
+        if (target.runtime === 'corojs') point.fiber_backend = backends.get(target.label) ?? target.backend ?? 'thread';
+        into.workloads.push(point);
+      }
+    }
+  },
+};

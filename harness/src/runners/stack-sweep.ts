@@ -1,0 +1,73 @@
+// stack-sweep: CoroJS with --fiber-stack-size from 64 KiB to 8 MiB, per fiber backend (workloads/stack-probe.mjs,
+// pinned to the server CPU): deepest recursion before the catchable RangeError, a TLS handshake inside fibers,
+// RSS per idle fiber, spawn+join rate. The conclusion on the fixed 1 MiB stack is derived from the points.
+import type { LabConfig } from '../lab-config.js';
+import type { Progress } from '../report/progress.js';
+import { median } from '../results/aggregate.js';
+import type { StackSweepPoint } from '../results/schema.js';
+import { ensureFiberCerts } from './fiber-certs.js';
+import { failureReason, FIBER_BACKENDS, fiberTargets, parseJsonLines, perUnitBytes, runPinned, targetArgv, type FiberSection } from './fiber-common.js';
+import { REQUIRED_RECURSION_DEPTH, stackVerdict, type SweepPoint } from './stack-conclusion.js';
+
+const KiB = 1024;
+export const STACK_SIZES = [64, 128, 256, 512, 1024, 2048, 4096, 8192].map((k) => k * KiB);
+export const SWEEP_IDLE_FIBERS = 1000;
+
+// The stack-probe's PART lines folded into one sweep point (missing parts count as failed / zero).
+export function parseStackProbe(stdout: string, stackSizeBytes: number): SweepPoint & Record<string, unknown> {
+  const parts = new Map(parseJsonLines<Record<string, unknown>>(stdout, 'PART ').map((p) => [String(p.part), p]));
+  const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const recursion = parts.get('recursion');
+  const cold = parts.get('cold');
+  const spawn = parts.get('spawn');
+  const idle = parts.get('idle');
+  const tls = parts.get('tls');
+  const spawnSamples = Array.isArray(spawn?.spawn_samples_per_s) ? (spawn!.spawn_samples_per_s as unknown[]).map(num) : [];
+  const fibers = num(idle?.fibers);
+  const point: SweepPoint & Record<string, unknown> = {
+    stack_size_bytes: stackSizeBytes,
+    max_recursion_depth: recursion?.ok === true && recursion.range_error === true ? num(recursion.max_recursion_depth) : 0,
+    tls_handshake_ok: tls?.tls_handshake_ok === true,
+    rss_per_fiber_bytes: idle ? perUnitBytes(num(idle.rss_before_bytes), num(idle.rss_after_bytes), fibers) : 0,
+    spawn_per_s: Math.round(median(spawnSamples)),
+    cold_fiber_ok: cold?.cold_fiber_ok === true,
+    spawn_samples_per_s: spawnSamples.map(Math.round),
+  };
+  if (recursion && recursion.range_error !== true) point.recursion_note = 'no catchable RangeError';
+  if (typeof recursion?.main_depth === 'number') point.main_stack_depth = recursion.main_depth;
+  if (idle) point.stack_resident_per_fiber_bytes = perUnitBytes(num(idle.stack_resident_before_bytes), num(idle.stack_resident_after_bytes), fibers);
+  if (typeof idle?.backend === 'string') point.fiber_backend = idle.backend;
+  if (typeof tls?.stack_resident_delta_bytes === 'number') point.tls_stack_resident_bytes = tls.stack_resident_delta_bytes;
+  if (typeof tls?.error === 'string') point.tls_error = tls.error.slice(0, 200);
+  if (typeof cold?.error === 'string') point.cold_error = cold.error.slice(0, 200);
+  const missing = ['recursion', 'cold', 'spawn', 'idle', 'tls'].filter((p) => !parts.has(p));
+  if (missing.length) point.missing_parts = missing;
+  return point;
+}
+
+export const stackSweepEntry = {
+  name: 'stack-sweep' as const,
+  steps: (config: LabConfig): number => STACK_SIZES.length * FIBER_BACKENDS.length,
+  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
+    const { targets, notes } = await fiberTargets(config, false);
+    for (const note of notes) progress.note(`stack-sweep: ${note}`);
+    const certDir = await ensureFiberCerts(config);
+    const spawnSamples = Math.max(3, config.repetitions);
+    for (const target of targets) {
+      const points: SweepPoint[] = [];
+      for (const size of STACK_SIZES) {
+        progress.step(`stack-sweep ${target.label} ${size / KiB} KiB`);
+        const args = [certDir, String(SWEEP_IDLE_FIBERS), '1000', String(spawnSamples)];
+        const run = await runPinned(targetArgv(config, target, 'stack-probe', args, [`--fiber-stack-size=${size}`]), config, 60000);
+        const point = parseStackProbe(run.stdout, size);
+        point.fiber_backend = (point.fiber_backend as string | undefined) ?? target.backend ?? 'thread';
+        if (run.code !== 0 || !run.stdout.includes('DONE')) point.probe_error = failureReason(run);
+        points.push(point);
+        into.stack.push(point as StackSweepPoint);
+      }
+      const verdict = stackVerdict(points);
+      const key = target.backend === 'thread' || !target.backend ? 'stack_1mib' : `stack_1mib_${target.backend}`;
+      into.conclusions[key] = `[${target.backend ?? 'thread'} backend, requirement: recursion >= ${REQUIRED_RECURSION_DEPTH}] ${verdict.text}`;
+    }
+  },
+};

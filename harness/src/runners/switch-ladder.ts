@@ -1,0 +1,94 @@
+// switch-ladder: the cost of ONE one-way switch, rung by rung, from the bare mechanism up to a language runtime:
+//   raw-ucontext     swapcontext ping-pong in the addon (runtime/src/fiber/fiber.h, no V8)
+//   thread-handoff   two OS threads handing a semaphore baton, both pinned to the server CPU (addon)
+//   corojs-fiber     two CoroJS fibers ping-ponging with Fiber.yield 100,000 times each, pinned with taskset,
+//                    once per fiber backend (fiber_backend from Fiber.stats().backend)
+//   node18/20-await  two async functions ping-ponging through promises (an await resumption per switch)
+// Repetitions are interleaved across rungs; ns_per_switch is the median of the samples.
+import type { LabConfig } from '../lab-config.js';
+import { loadNativeAddon } from '../native-addon.js';
+import type { Progress } from '../report/progress.js';
+import { median } from '../results/aggregate.js';
+import type { SwitchRung } from '../results/schema.js';
+import { failureReason, fiberTargets, firstCpu, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+
+export const SWITCH_YIELDS = 100000; // per fiber (CoroJS) and round trips (Node): 200,000 one-way switches
+const RAW_ROUND_TRIPS = 200000;
+const HANDOFF_ROUND_TRIPS = 50000;
+
+export interface SwitchOutput {
+  ns_per_switch: number;
+  switches: number;
+  backend?: string;
+}
+
+// The rung a program's output measured, or null when the output is not a well-formed switch result.
+export function parseSwitchOutput(stdout: string): SwitchOutput | null {
+  const result = parseJsonLines<Record<string, unknown>>(stdout).find((r) => r.variant === 'switch');
+  if (!result) return null;
+  const ns = result.ns_per_switch;
+  const switches = result.switches;
+  if (typeof ns !== 'number' || !Number.isFinite(ns) || ns <= 0 || typeof switches !== 'number' || switches <= 0) return null;
+  const out: SwitchOutput = { ns_per_switch: ns, switches };
+  if (typeof result.backend === 'string') out.backend = result.backend;
+  return out;
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+export function rungOf(name: string, samples: readonly number[], extra: Partial<SwitchRung> & Record<string, unknown> = {}): SwitchRung {
+  return { rung: name, ns_per_switch: round(median(samples)), samples: samples.map(round), ...extra };
+}
+
+function rungName(target: Target): string {
+  return target.runtime === 'corojs' ? 'corojs-fiber' : `${target.runtime}-await`;
+}
+
+export const switchLadderEntry = {
+  name: 'switch-ladder' as const,
+  steps: (config: LabConfig): number => config.repetitions * (2 + PLANNED_TARGETS),
+  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
+    const addon = loadNativeAddon();
+    const { targets, notes } = await fiberTargets(config);
+    for (const note of notes) progress.note(`switch-ladder: ${note}`);
+    const cpu = firstCpu(config.serverCpus);
+    const raw: number[] = [];
+    const handoff: number[] = [];
+    const perTarget = new Map<string, { samples: number[]; backend?: string; failures: string[] }>(targets.map((t) => [t.label, { samples: [], failures: [] }]));
+    for (let rep = 1; rep <= config.repetitions; rep++) {
+      progress.step(`switch-ladder raw-ucontext rep ${rep}/${config.repetitions}`);
+      if (addon) raw.push(addon.rawUcontextSwitchNs(RAW_ROUND_TRIPS));
+      progress.step(`switch-ladder thread-handoff (CPU ${cpu}) rep ${rep}/${config.repetitions}`);
+      if (addon) handoff.push(addon.threadHandoffSwitchNs(HANDOFF_ROUND_TRIPS, cpu));
+      for (const target of targets) {
+        progress.step(`switch-ladder ${target.label} rep ${rep}/${config.repetitions}`);
+        const run = await runPinned(targetArgv(config, target, 'fiber-micro', ['switch', String(SWITCH_YIELDS)]), config, 60000);
+        const parsed = run.code === 0 ? parseSwitchOutput(run.stdout) : null;
+        const slot = perTarget.get(target.label)!;
+        if (parsed) {
+          slot.samples.push(parsed.ns_per_switch);
+          if (parsed.backend) slot.backend = parsed.backend;
+        } else slot.failures.push(run.code === 0 ? 'no switch result in the output' : failureReason(run));
+      }
+    }
+    if (addon) {
+      into.switch_ladder.push(rungOf('raw-ucontext', raw, { method: `addon: ${RAW_ROUND_TRIPS} swapcontext round trips` }));
+      into.switch_ladder.push(rungOf('thread-handoff', handoff, { method: `addon: ${HANDOFF_ROUND_TRIPS} semaphore round trips, both threads on CPU ${cpu}` }));
+    } else {
+      progress.note('switch-ladder: the N-API addon is not built (build/native), raw-ucontext and thread-handoff skipped');
+      into.conclusions.switch_ladder_addon = 'addon not built: raw-ucontext and thread-handoff rungs missing';
+    }
+    for (const target of targets) {
+      const slot = perTarget.get(target.label)!;
+      if (slot.samples.length === 0) {
+        progress.note(`switch-ladder: ${target.label} failed: ${slot.failures[0] ?? 'no samples'}`);
+        into.conclusions[`switch_ladder_${target.label}_error`] = slot.failures[0] ?? 'no samples';
+        continue;
+      }
+      const extra: Record<string, unknown> = { runtime: target.runtime, method: `in-script hrtime, ${2 * SWITCH_YIELDS} one-way switches, taskset ${config.serverCpus}` };
+      if (target.runtime === 'corojs') extra.fiber_backend = slot.backend ?? target.backend ?? 'thread';
+      if (slot.failures.length) extra.failures = slot.failures;
+      into.switch_ladder.push(rungOf(rungName(target), slot.samples, extra));
+    }
+  },
+};
