@@ -125,7 +125,7 @@ export async function openIdleConnections(port: number, n: number, parallel = 10
 }
 
 // One repetition of the idle-connection measurement: a fresh server, its RSS before and after n connections.
-async function idleConnectionsOnce(config: LabConfig, target: Target, n: number): Promise<number> {
+export async function idleConnectionsOnce(config: LabConfig, target: Target, n: number): Promise<number> {
   let server: RunningServer | null = null;
   let sockets: net.Socket[] = [];
   try {
