@@ -1,6 +1,10 @@
 // Process-wide runtime state, the exit path and uncaught-exception reporting: see runtime.h.
 #include "kernel/runtime.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -44,6 +48,11 @@ int ExitCode() { return exit_code; }
 void ExitProcess(int code) {
   fflush(stdout);
   fflush(stderr);
+#if defined(__SANITIZE_ADDRESS__)
+  // LeakSanitizer only checks at a normal exit, which this never is: run its check here, on request
+  // (scripts/test-asan.sh sets COROJS_LEAK_CHECK=1 with its suppressions for V8's own lifetime allocations).
+  if (getenv("COROJS_LEAK_CHECK") && __lsan_do_recoverable_leak_check() != 0 && code == 0) code = 23;
+#endif
   // _exit, not exit: suspended fibers still own the isolate's archived state, and static destructors racing
   // them would crash. Nothing buffered is lost: console writes are unbuffered.
   _exit(code);
