@@ -38,7 +38,7 @@ export function validateResultFile(file: Json): string[] {
     switch_ladder: Array.isArray,
     stack: Array.isArray,
     memory: Array.isArray,
-  }, problems)) return problems;
+  }, problems) || problems.length) return problems; // the sections below need the top level to be sound
   const f = file as Record<string, Json>;
   if (checkFields('env', f.env, {
     cpu_model: isString,

@@ -1,0 +1,74 @@
+// The regression comparator (npm run compare): flags a synthetic 20 % regression with realistic noise, does not
+// flag two runs drawn from the same distribution, and exits 0 / 1 / 2 as documented.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compareFiles } from '../../build/ts/harness/src/compare/compare.js';
+import { mannWhitneyLess } from '../../build/ts/harness/src/compare/mann-whitney.js';
+import { sampleResult } from './sample-result.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = join(ROOT, 'build/ts/harness/src/compare-cli.js');
+const options = { minEffect: 0.05, alpha: 0.05 };
+const headlineRegressions = (rows) => rows.filter((r) => r.headline && r.verdict === 'regressed');
+
+test('Mann-Whitney: exact one-sided p-values for small samples, ties handled', () => {
+  assert.equal(mannWhitneyLess([4, 5, 6], [1, 2, 3]), 1 / 20);      // complete separation, 3 against 3
+  assert.equal(mannWhitneyLess([1, 2, 3], [4, 5, 6]), 1);
+  assert.ok(Math.abs(mannWhitneyLess([1, 2, 3, 4, 5], [1, 2, 3, 4, 5]) - 0.5) < 0.15);
+  assert.ok(mannWhitneyLess(Array.from({ length: 30 }, (_, i) => i + 10), Array.from({ length: 30 }, (_, i) => i)) < 0.05); // normal branch
+  const tied = mannWhitneyLess([2, 2, 2, 3], [1, 1, 2, 2]);
+  assert.ok(tied > 0 && tied < 0.2, `ties: ${tied}`);
+});
+
+test('a 20 % CoroJS regression with 3 % noise is flagged, in every seed, on (nearly) every headline ratio', () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const rows = compareFiles(sampleResult({ seed }), sampleResult({ seed: seed + 100, scale: 0.8 }), options);
+    const regressed = headlineRegressions(rows);
+    const headline = rows.filter((r) => r.headline);
+    assert.ok(headline.length >= 10, `headline metrics: ${headline.length}`);
+    // Each metric needs a change of max(5 %, 3x its own noise): with 3 % noise per repetition a rare metric
+    // can miss, but the run as a whole must always be caught.
+    assert.ok(regressed.length >= 0.85 * headline.length, `seed ${seed}: ${regressed.length} of ${headline.length} flagged`);
+    for (const r of headline) assert.ok(Math.abs(Math.abs(r.change) - (r.metric.startsWith('switch') ? 0.25 : 0.2)) < 0.08, `${r.metric}: ${r.change}`);
+  }
+});
+
+test('two runs from the same distribution are not flagged (20 seeds)', () => {
+  let flagged = 0;
+  for (let seed = 1; seed <= 20; seed++) {
+    flagged += headlineRegressions(compareFiles(sampleResult({ seed }), sampleResult({ seed: seed + 500 }), options)).length;
+  }
+  assert.equal(flagged, 0);
+});
+
+test('an improvement is reported as improved, not as a regression', () => {
+  const rows = compareFiles(sampleResult({ seed: 3 }), sampleResult({ seed: 4, scale: 1.3 }), options);
+  assert.equal(headlineRegressions(rows).length, 0);
+  assert.ok(rows.some((r) => r.headline && r.verdict === 'improved'));
+});
+
+test('npm run compare exits 0 without a regression, 1 with one, 2 on bad usage', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'corojs-compare-'));
+  const file = (name, json) => { const p = join(dir, name); writeFileSync(p, typeof json === 'string' ? json : JSON.stringify(json)); return p; };
+  const base = file('base.json', sampleResult({ seed: 1 }));
+  const same = file('same.json', sampleResult({ seed: 2 }));
+  const worse = file('worse.json', sampleResult({ seed: 3, scale: 0.8 }));
+  const run = (...args) => spawnSync('npm', ['run', '--silent', 'compare', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const ok = run(base, same);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /metric\s+base\s+new\s+change\s+p-value\s+verdict/);
+  assert.match(ok.stdout, /no headline metric regressed/);
+  const bad = run(base, worse);
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stdout, /REGRESSION in \d+ headline metric/);
+  assert.match(bad.stdout, /ratio tcp-echo\/64B corojs\[thread\]\/node20 .* regressed/);
+  assert.equal(spawnSync(process.execPath, [CLI, base]).status, 2);
+  assert.equal(spawnSync(process.execPath, [CLI, base, join(dir, 'missing.json')]).status, 2);
+  assert.equal(spawnSync(process.execPath, [CLI, base, file('junk.json', '{"schema_version": 1}')]).status, 2);
+  assert.equal(spawnSync(process.execPath, [CLI, base, same, '--min-effect', 'lots']).status, 2);
+});

@@ -1,0 +1,57 @@
+// A realistic, schema-valid lab result file for tests (comparator, dashboard), drawn from a seeded generator:
+// every section, all three runtimes and both fiber backends, closed and open loop, encoded histograms, an
+// invalid point. `scale` multiplies CoroJS throughput (0.8 = a 20 % regression); `noise` is the relative
+// standard deviation of each repetition.
+import * as hdr from 'hdr-histogram-js';
+
+export function seededRandom(seed) {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+}
+function gaussian(random) {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+export function sampleResult({ seed = 1, scale = 1, noise = 0.03, repetitions = 5, commit = 'abc1234def', createdAt = '2026-11-25T03:00:00.000Z' } = {}) {
+  const random = seededRandom(seed);
+  const draw = (mean) => Array.from({ length: repetitions }, () => Math.max(1, mean * (1 + noise * gaussian(random))));
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const histogram = (p50us) => {
+    const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 3, autoResize: true });
+    for (let i = 0; i < 2000; i++) h.recordValue(Math.round(p50us * 1000 * Math.exp(0.6 * gaussian(random))));
+    return hdr.encodeIntoCompressedBase64(h);
+  };
+  const workloads = [];
+  const point = (name, variant, runtime, mode, mean, extra = {}) => {
+    const samples = draw(mean);
+    const p50 = 100000 / mean * 100;
+    workloads.push({ name, variant, runtime, mode, connections: 100, throughput_per_s: median(samples),
+      latency_us: { p50, p90: p50 * 1.8, p99: p50 * 3, p999: p50 * 5, max: p50 * 9 }, server_cpu_pct: 95, server_rss_bytes: 40e6,
+      valid: true, samples, histogram: histogram(p50), ...extra });
+  };
+  for (const [name, variant, base] of [['tcp-echo', '64B', 120000], ['tcp-echo', '4KiB', 90000], ['http-hello', 'keepalive', 60000], ['tls-echo', 'steady-64B', 50000], ['file-io', 'read-1MiB', 3000], ['dns', 'A', 20000], ['fiber-micro', 'pingpong', 1e6]]) {
+    point(name, variant, 'corojs', 'closed', base * 0.8 * scale, { fiber_backend: 'thread' });
+    point(name, variant, 'corojs', 'closed', base * 0.9 * scale, { fiber_backend: 'ucontext' });
+    point(name, variant, 'node18', 'closed', base);
+    point(name, variant, 'node20', 'closed', base * 1.05);
+    if (name === 'tcp-echo') {
+      for (const runtime of ['corojs', 'node18', 'node20']) {
+        for (const rate of [base * 0.25, base * 0.5]) point(name, variant, runtime, 'open', rate, { offered_rate_per_s: rate, ...(runtime === 'corojs' ? { fiber_backend: 'thread' } : {}) });
+      }
+    }
+  }
+  workloads.push({ ...workloads[0], mode: 'open', valid: false, invalid_reason: 'load generator saturated (CPU 99%)', offered_rate_per_s: 200000 });
+  const rung = (name, ns, extra = {}) => { const samples = draw(ns).map((x) => (x * ns) / ns); return { rung: name, ns_per_switch: median(samples), samples, ...extra }; };
+  const switchLadder = [rung('raw-ucontext', 190), rung('thread-handoff', 1700),
+    rung('corojs-fiber', 2400 / scale, { fiber_backend: 'thread' }), rung('corojs-fiber', 590 / scale, { fiber_backend: 'ucontext' }),
+    rung('node18-await', 100), rung('node20-await', 90)];
+  const stack = [64, 128, 256, 512, 1024, 2048, 4096, 8192].map((kib) => ({ stack_size_bytes: kib * 1024, max_recursion_depth: Math.round(kib * 13.3), tls_handshake_ok: kib > 64, rss_per_fiber_bytes: 7600, spawn_per_s: 19000, fiber_backend: 'thread' }));
+  const memory = ['corojs', 'node18', 'node20'].flatMap((runtime) => [1000, 10000].map((n) => ({ runtime, idle_connections: n, rss_per_connection_bytes: runtime === 'corojs' ? 24000 : 7200, kind: 'idle-connections', ...(runtime === 'corojs' ? { fiber_backend: 'thread' } : {}) })));
+  return {
+    schema_version: 1, created_at: createdAt, git_commit: commit,
+    env: { cpu_model: 'Sample CPU @ 2.0GHz', cores: 2, kernel: '6.1.0', versions: { v8: '10.2.154.26-node.26', libuv: '1.44.2', openssl: '3.0.11', node18: '18.19.0', node20: '20.20.2', corojs: '0.1.0' }, flags: ['--quick'], cpu_placement: { server: '0', load_generator: '1' } },
+    workloads, switch_ladder: switchLadder, stack, memory,
+    conclusions: { stack_1mib: 'supported: sample conclusion' },
+  };
+}
