@@ -1,0 +1,169 @@
+// The dashboard page: draws window.LAB_DATA (built by dashboard/src/model.ts) with chart.js. Plain browser
+// JavaScript, inlined into index.html by dashboard/src/render.ts.
+(function () {
+  'use strict';
+  const data = window.LAB_DATA;
+  const main = document.getElementById('main');
+  const COLORS = { 'corojs (thread)': '#2563eb', 'corojs (ucontext)': '#7c3aed', node18: '#059669', node20: '#d97706' };
+  const PALETTE = ['#2563eb', '#7c3aed', '#059669', '#d97706', '#dc2626', '#0891b2', '#4b5563', '#be185d'];
+  const color = (label, i) => COLORS[label] || PALETTE[i % PALETTE.length];
+  const INVALID = 'rgba(160, 160, 160, 0.45)';
+  const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(3)).toString());
+  const el = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    Object.assign(node, attrs || {});
+    for (const child of children) node.append(child);
+    return node;
+  };
+  const section = (title, note) => {
+    const s = el('section', {}, el('h2', { textContent: title }));
+    if (note) s.append(el('p', { className: 'note', textContent: note }));
+    main.append(s);
+    return s;
+  };
+  // One chart in `parent`: a canvas with a title and labelled axes (units in the labels).
+  function chart(parent, title, type, datasets, { x, y, labels, xType = 'category', yType = 'linear', xTicks, yTicks, xExtra } = {}) {
+    const canvas = el('canvas', { role: 'img', ariaLabel: title });
+    parent.append(el('div', { className: 'chart' }, canvas));
+    return new Chart(canvas, {
+      type,
+      data: { labels, datasets },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: { title: { display: true, text: title }, legend: { position: 'bottom' } },
+        scales: {
+          x: Object.assign({ type: xType, title: { display: true, text: x }, ticks: xTicks || {} }, xExtra || {}),
+          y: { type: yType, title: { display: true, text: y }, ticks: yTicks || {} },
+        },
+      },
+    });
+  }
+
+  // Run fingerprint.
+  const env = data.env;
+  document.getElementById('run').textContent =
+    `run ${data.created_at} at ${data.git_commit.slice(0, 10)}; ${env.cpu_model}, ${env.cores} cores, kernel ${env.kernel}; ` +
+    `V8 ${env.versions.v8}, libuv ${env.versions.libuv}, OpenSSL ${env.versions.openssl}, Node ${env.versions.node20} / ${env.versions.node18}; ` +
+    `server CPU ${env.cpu_placement.server}, load CPU ${env.cpu_placement.load_generator}; flags ${env.flags.join(' ') || '(none)'}`;
+
+  // Conclusions and invalid runs first: what the data says, and what it cannot be trusted for.
+  const conclusions = Object.entries(data.conclusions);
+  if (conclusions.length) {
+    const s = section('Conclusions (derived from this run)');
+    const dl = el('dl');
+    for (const [k, v] of conclusions) dl.append(el('dt', { textContent: k }), el('dd', { textContent: v }));
+    s.append(dl);
+  }
+  if (data.invalid.length) {
+    const s = section(`Invalid measurements (${data.invalid.length}): drawn grey, never mixed in`);
+    const table = el('table', {}, el('tr', {}, el('th', { textContent: 'measurement' }), el('th', { textContent: 'why invalid' })));
+    for (const i of data.invalid) table.append(el('tr', { className: 'invalid' }, el('td', { textContent: i.what }), el('td', { textContent: i.reason })));
+    s.append(table);
+  }
+
+  // Per workload: throughput and p50/p99/p99.9 side by side.
+  if (data.groups.length) {
+    const s = section('Throughput and latency per workload (closed loop)', 'Bars in grey are invalid runs (see above). Latency in microseconds.');
+    const grid = el('div', { className: 'grid' });
+    s.append(grid);
+    for (const g of data.groups) {
+      const labels = g.bars.map((b) => b.target + (b.valid ? '' : ' (invalid)'));
+      chart(grid, `${g.name} ${g.variant}: throughput`, 'bar', [{
+        label: 'operations/s', data: g.bars.map((b) => b.throughput),
+        backgroundColor: g.bars.map((b, i) => (b.valid ? color(b.target, i) : INVALID)),
+      }], { labels, x: 'runtime', y: 'throughput (operations/s)' });
+      chart(grid, `${g.name} ${g.variant}: latency percentiles`, 'bar', ['p50', 'p99', 'p999'].map((p, i) => ({
+        label: p === 'p999' ? 'p99.9' : p, data: g.bars.map((b) => b[p]),
+        backgroundColor: g.bars.map((b) => (b.valid ? PALETTE[i + 4] : INVALID)),
+      })), { labels, x: 'runtime', y: 'latency (µs, log)', yType: 'logarithmic' });
+    }
+    const table = el('table', {}, el('tr', {}, ...['workload', 'runtime', 'ops/s', 'p50 µs', 'p99 µs', 'p99.9 µs', 'valid'].map((h) => el('th', { textContent: h }))));
+    for (const g of data.groups) for (const b of g.bars) {
+      table.append(el('tr', { className: b.valid ? '' : 'invalid' }, ...[`${g.name} ${g.variant}`, b.target, fmt(b.throughput), fmt(b.p50), fmt(b.p99), fmt(b.p999), b.valid ? 'yes' : `no: ${b.reason}`].map((t) => el('td', { textContent: t }))));
+    }
+    s.append(table);
+  }
+
+  // HDR percentile plots: x = 1/(1-p) on a log axis, ticked at the familiar percentiles.
+  if (data.percentiles.length) {
+    const s = section('Latency by percentile (HdrHistogram)');
+    const grid = el('div', { className: 'grid' });
+    s.append(grid);
+    const ticks = { 2: '50%', 10: '90%', 100: '99%', 1000: '99.9%', 10000: '99.99%' };
+    for (const p of data.percentiles) {
+      chart(grid, p.title, 'line', p.curves.map((c, i) => ({
+        label: c.label + (c.valid ? '' : ' (invalid)'), data: c.points, borderColor: c.valid ? color(c.label, i) : INVALID,
+        borderDash: c.valid ? [] : [4, 4], pointRadius: 2, fill: false,
+      })), {
+        x: 'percentile', y: 'latency (µs, log)', xType: 'logarithmic', yType: 'logarithmic',
+        xTicks: { callback: (v) => ticks[Math.round(v)] || '', autoSkip: false },
+        // chart.js would pick its own log ticks: use exactly the percentile ones.
+        xExtra: { min: 1, afterBuildTicks: (axis) => { axis.ticks = Object.keys(ticks).map(Number).filter((v) => v <= axis.max * 1.01).map((value) => ({ value })); } },
+      });
+    }
+  }
+
+  // Latency against offered load (open loop).
+  if (data.load.length) {
+    const s = section('Latency against offered load (open loop, constant arrival rate)', 'Latency measured from the intended send time (corrected for coordinated omission). Hollow points are invalid runs.');
+    const grid = el('div', { className: 'grid' });
+    s.append(grid);
+    for (const p of data.load) {
+      chart(grid, p.title, 'line', p.curves.map((c, i) => ({
+        label: c.label, data: c.points.map((pt) => ({ x: pt.x, y: pt.y })), borderColor: color(c.label, i), backgroundColor: color(c.label, i),
+        pointStyle: c.points.map((pt) => (pt.valid ? 'circle' : 'crossRot')), pointRadius: 4, showLine: true,
+      })), { x: 'offered load (requests/s)', y: 'p99 latency (µs, log)', xType: 'linear', yType: 'logarithmic' });
+    }
+  }
+
+  // Fibers: the switch-cost ladder, stack memory, the stack-size sweep.
+  const fibers = section('Fibers: switch cost and stack memory');
+  const fiberGrid = el('div', { className: 'grid' });
+  fibers.append(fiberGrid);
+  if (data.ladder.length) {
+    chart(fiberGrid, 'Switch-cost ladder (median of repetitions)', 'bar', [{
+      label: 'ns per one-way switch', data: data.ladder.map((r) => r.ns), backgroundColor: data.ladder.map((r, i) => PALETTE[i % PALETTE.length]),
+    }], { labels: data.ladder.map((r) => r.label), x: 'rung', y: 'ns per one-way switch (log)', yType: 'logarithmic' });
+  }
+  if (data.memory.length) {
+    const kinds = [...new Set(data.memory.map((m) => `${m.kind} @ ${m.count}`))];
+    const targets = [...new Set(data.memory.map((m) => m.label))];
+    chart(fiberGrid, 'Memory per idle connection / fiber (RSS delta)', 'bar', targets.map((t, i) => ({
+      label: t, backgroundColor: color(t, i),
+      data: kinds.map((k) => { const m = data.memory.find((x) => x.label === t && `${x.kind} @ ${x.count}` === k); return m ? m.bytes / 1024 : null; }),
+    })), { labels: kinds, x: 'what is idle, and how many', y: 'RSS per unit (KiB)' });
+  }
+  for (const sweep of data.sweep) {
+    const labels = sweep.points.map((p) => (p.size >= 1 << 20 ? `${p.size >> 20} MiB` : `${p.size >> 10} KiB`));
+    const marked = (fn) => sweep.points.map((p) => (p.size === 1 << 20 ? '#dc2626' : fn(p)));
+    chart(fiberGrid, `Stack-size sweep (${sweep.backend} backend): deepest recursion; 1 MiB (spec) in red`, 'bar', [{
+      label: 'frames before RangeError', data: sweep.points.map((p) => p.depth), backgroundColor: marked((p) => (p.tls ? '#2563eb' : INVALID)),
+    }], { labels, x: 'fiber stack size (grey: TLS handshake failed)', y: 'max recursion depth (frames, log)', yType: 'logarithmic' });
+    chart(fiberGrid, `Stack-size sweep (${sweep.backend} backend): memory and spawn rate; 1 MiB marked`, 'bar', [
+      { label: 'RSS per idle fiber (KiB)', data: sweep.points.map((p) => p.rss / 1024), backgroundColor: marked(() => '#059669') },
+      { label: 'spawn+join per ms', data: sweep.points.map((p) => p.spawn / 1000), backgroundColor: marked(() => '#d97706') },
+    ], { labels, x: 'fiber stack size', y: 'KiB per fiber / fibers per ms' });
+  }
+
+  // Trends across commits for every headline ratio.
+  if (data.trends.length) {
+    const s = section(`Trends across commits (${data.files} result file${data.files === 1 ? '' : 's'})`, 'Headline ratios measured within each run (what CI gates on). Throughput ratios: higher is better; switch ratio: lower is better.');
+    const grid = el('div', { className: 'grid' });
+    s.append(grid);
+    const groups = new Map();
+    for (const t of data.trends) {
+      const family = t.metric.split(' ')[0] === 'switch' ? 'switch' : t.metric.split(' ')[1].split('/')[0];
+      if (!groups.has(family)) groups.set(family, []);
+      groups.get(family).push(t);
+    }
+    for (const [family, series] of groups) {
+      const commits = [...new Set(series.flatMap((t) => t.points.map((p) => `${p.created_at}|${p.commit}`)))].sort();
+      chart(grid, family === 'switch' ? 'Trend: CoroJS fiber switch / raw ucontext switch' : `Trend: ${family} throughput ratios`, 'line', series.map((t, i) => ({
+        label: t.metric.replace(/^(ratio|switch) /, ''), borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], pointRadius: 3,
+        data: commits.map((c) => { const p = t.points.find((q) => `${q.created_at}|${q.commit}` === c); return p ? p.value : null; }),
+      })), { labels: commits.map((c) => c.split('|')[1]), x: 'commit (oldest to newest)', y: family === 'switch' ? 'ratio (x raw switch)' : 'ratio (corojs / node)' });
+    }
+  }
+})();

@@ -1,0 +1,109 @@
+// Turns lab result files into the data the dashboard page draws: everything is computed here (including the
+// HDR percentile curves, decoded with hdr-histogram-js), so the page itself needs no wasm and no network.
+import { metricsOf, median } from '../../harness/src/compare/metrics.js';
+import { decodeHistogram } from '../../harness/src/recorders/histogram.js';
+import type { Environment, ResultFile, WorkloadResult } from '../../harness/src/results/schema.js';
+
+export interface Bar { target: string; throughput: number; p50: number; p99: number; p999: number; valid: boolean; reason?: string }
+export interface WorkloadGroup { name: string; variant: string; mode: string; bars: Bar[] }
+export interface Curve { label: string; valid: boolean; points: Array<{ x: number; y: number }> }
+export interface PercentilePlot { title: string; curves: Curve[] }
+export interface LoadCurve { label: string; points: Array<{ x: number; y: number; valid: boolean }> }
+export interface LoadPlot { title: string; curves: LoadCurve[] }
+export interface TrendSeries { metric: string; points: Array<{ commit: string; created_at: string; value: number }> }
+
+export interface DashboardModel {
+  created_at: string;
+  git_commit: string;
+  env: Environment;
+  conclusions: Record<string, string>;
+  groups: WorkloadGroup[];
+  percentiles: PercentilePlot[];
+  load: LoadPlot[];
+  ladder: Array<{ label: string; ns: number; samples: number[] }>;
+  memory: Array<{ label: string; kind: string; count: number; bytes: number }>;
+  sweep: Array<{ backend: string; points: Array<{ size: number; depth: number; rss: number; spawn: number; tls: boolean }> }>;
+  trends: TrendSeries[];
+  invalid: Array<{ what: string; reason: string }>;
+  files: number;
+}
+
+export const target = (w: { runtime: string; fiber_backend?: string }): string =>
+  (w.runtime === 'corojs' ? `corojs (${w.fiber_backend ?? 'thread'})` : w.runtime);
+
+// x = 1/(1-p) for the HDR plot's percentiles.
+const PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999];
+
+function curveOf(w: WorkloadResult): Curve | null {
+  if (!w.histogram) return null;
+  const histogram = decodeHistogram(w.histogram);
+  if (histogram.totalCount === 0) return null;
+  const points = PERCENTILES.map((p) => ({ x: 1 / (1 - p / 100), y: histogram.getValueAtPercentile(p) / 1000 }));
+  return { label: target(w), valid: w.valid, points };
+}
+
+const key = (w: WorkloadResult): string => `${w.name} ${w.variant}`;
+
+export function buildModel(files: readonly ResultFile[]): DashboardModel {
+  const ordered = [...files].sort((a, b) => a.created_at.localeCompare(b.created_at));
+  const latest = ordered[ordered.length - 1]!;
+  const groups = new Map<string, WorkloadGroup>();
+  const percentiles = new Map<string, PercentilePlot>();
+  const load = new Map<string, LoadPlot>();
+  const invalid: DashboardModel['invalid'] = [];
+  for (const w of latest.workloads) {
+    if (!w.valid) invalid.push({ what: `${key(w)} ${target(w)} ${w.mode}${w.offered_rate_per_s ? ` @${Math.round(w.offered_rate_per_s)}/s` : ''}`, reason: w.invalid_reason ?? 'invalid' });
+    if (w.mode === 'closed') {
+      const group = groups.get(key(w)) ?? { name: w.name, variant: w.variant, mode: w.mode, bars: [] };
+      group.bars.push({ target: target(w), throughput: w.throughput_per_s, p50: w.latency_us.p50, p99: w.latency_us.p99, p999: w.latency_us.p999, valid: w.valid, ...(w.invalid_reason ? { reason: w.invalid_reason } : {}) });
+      groups.set(key(w), group);
+      const curve = curveOf(w);
+      if (curve) {
+        const plot = percentiles.get(key(w)) ?? { title: `${key(w)}: latency by percentile (closed loop)`, curves: [] };
+        plot.curves.push(curve);
+        percentiles.set(key(w), plot);
+      }
+    } else if (w.offered_rate_per_s) {
+      const plot = load.get(key(w)) ?? { title: `${key(w)}: p99 latency against offered load (open loop)`, curves: [] };
+      let curve = plot.curves.find((c) => c.label === target(w));
+      if (!curve) plot.curves.push((curve = { label: target(w), points: [] }));
+      curve.points.push({ x: w.offered_rate_per_s, y: w.latency_us.p99, valid: w.valid });
+      curve.points.sort((a, b) => a.x - b.x);
+      load.set(key(w), plot);
+    }
+  }
+  const sweep = new Map<string, DashboardModel['sweep'][number]>();
+  for (const s of latest.stack) {
+    const backend = (s as { fiber_backend?: string }).fiber_backend ?? 'thread';
+    const entry = sweep.get(backend) ?? { backend, points: [] };
+    entry.points.push({ size: s.stack_size_bytes, depth: s.max_recursion_depth, rss: s.rss_per_fiber_bytes, spawn: s.spawn_per_s, tls: s.tls_handshake_ok });
+    sweep.set(backend, entry);
+  }
+  for (const entry of sweep.values()) entry.points.sort((a, b) => a.size - b.size);
+  const trends = new Map<string, TrendSeries>();
+  for (const file of ordered) {
+    for (const metric of metricsOf(file).filter((m) => m.headline)) {
+      const series = trends.get(metric.name) ?? { metric: metric.name, points: [] };
+      series.points.push({ commit: file.git_commit.slice(0, 8), created_at: file.created_at, value: median(metric.samples) });
+      trends.set(metric.name, series);
+    }
+  }
+  return {
+    created_at: latest.created_at,
+    git_commit: latest.git_commit,
+    env: latest.env,
+    conclusions: latest.conclusions ?? {},
+    groups: [...groups.values()],
+    percentiles: [...percentiles.values()],
+    load: [...load.values()],
+    ladder: latest.switch_ladder.map((r) => ({ label: r.fiber_backend ? `${r.rung} (${r.fiber_backend})` : r.rung, ns: r.ns_per_switch, samples: r.samples })),
+    memory: latest.memory.map((m) => {
+      const extra = m as { kind?: string; fiber_backend?: string };
+      return { label: target({ runtime: m.runtime, ...(extra.fiber_backend ? { fiber_backend: extra.fiber_backend } : {}) }), kind: extra.kind ?? 'idle-connections', count: m.idle_connections, bytes: m.rss_per_connection_bytes };
+    }),
+    sweep: [...sweep.values()],
+    trends: [...trends.values()],
+    invalid,
+    files: ordered.length,
+  };
+}
