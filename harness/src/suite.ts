@@ -6,6 +6,9 @@ import type { ResultFile } from './results/schema.js';
 import { plannedSteps, runServerGrid, type ServerWorkloadSpec } from './runners/server-grid.js';
 import { httpHelloSpec } from './runners/http-hello.js';
 import { tcpEchoSpec } from './runners/tcp-echo.js';
+import { tlsEchoSpec } from './runners/tls-echo.js';
+import { fileIoEntry } from './runners/file-io.js';
+import { dnsEntry } from './runners/dns.js';
 import { fiberMicroEntry } from './runners/fiber-micro.js';
 import { memoryEntry } from './runners/fiber-memory.js';
 import { stackSweepEntry } from './runners/stack-sweep.js';
@@ -29,7 +32,7 @@ function serverEntry(name: WorkloadName, spec: (config: LabConfig) => ServerWork
   };
 }
 
-export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), fiberMicroEntry, switchLadderEntry, stackSweepEntry, memoryEntry];
+export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), serverEntry('tls-echo', tlsEchoSpec), fileIoEntry, dnsEntry, fiberMicroEntry, switchLadderEntry, stackSweepEntry, memoryEntry];
 
 export async function runSuite(config: LabConfig, progress: Progress): Promise<Section> {
   const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {} };

@@ -1,4 +1,5 @@
-// The terminal summary: one row per workload point, a column per runtime, and the corojs/node ratios.
+// The terminal summary: one row per workload point, a column per runtime (CoroJS per fiber backend), and the
+// corojs/node ratios.
 import type { ResultFile, RuntimeName, WorkloadResult } from '../results/schema.js';
 
 const fmt = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 10) / 10));
@@ -14,28 +15,25 @@ function ratio(a: WorkloadResult | undefined, b: WorkloadResult | undefined): st
   return `${(a.throughput_per_s / b.throughput_per_s).toFixed(2)}x`;
 }
 
-function p99Ratio(a: WorkloadResult | undefined, b: WorkloadResult | undefined): string {
-  if (!a || !b || !a.valid || !b.valid || b.latency_us.p99 === 0) return '-';
-  return `${(a.latency_us.p99 / b.latency_us.p99).toFixed(2)}x`;
-}
-
 export function summaryTable(file: ResultFile): string {
-  const rows: string[][] = [['workload', 'variant', 'mode', 'conns', 'corojs/s', 'node18/s', 'node20/s', 'coro/n20', 'coro/n18', 'p99 us c/n18/n20', 'p99 c/n20']];
+  const rows: string[][] = [['workload', 'variant', 'mode', 'conns', 'coro-thr/s', 'coro-uc/s', 'node18/s', 'node20/s', 'thr/n20', 'thr/n18', 'uc/n20', 'uc/n18', 'p99 us thr/uc/n18/n20']];
   const keys = [...new Set(file.workloads.map((w) => `${w.name}\u0000${w.variant}\u0000${w.mode}`))];
   for (const key of keys) {
     const [name, variant, mode] = key.split('\u0000') as [string, string, string];
-    const pick = (runtime: RuntimeName): WorkloadResult | undefined =>
-      file.workloads.find((w) => w.name === name && w.variant === variant && w.mode === mode && w.runtime === runtime);
-    const [c, n18, n20] = [pick('corojs'), pick('node18'), pick('node20')];
-    const p99 = [c, n18, n20].map((p) => (p && p.valid ? fmt(p.latency_us.p99) : '-')).join('/');
-    const rate = c?.offered_rate_per_s ?? n20?.offered_rate_per_s;
-    rows.push([name, variant, rate ? `open@${fmt(rate)}` : mode, String(c?.connections ?? n20?.connections ?? ''), cell(c), cell(n18), cell(n20), ratio(c, n20), ratio(c, n18), p99, p99Ratio(c, n20)]);
+    const pick = (runtime: RuntimeName, backend?: string): WorkloadResult | undefined =>
+      file.workloads.find((w) => w.name === name && w.variant === variant && w.mode === mode && w.runtime === runtime &&
+        (runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === backend));
+    const [thr, uc, n18, n20] = [pick('corojs', 'thread'), pick('corojs', 'ucontext'), pick('node18'), pick('node20')];
+    const p99 = [thr, uc, n18, n20].map((p) => (p && p.valid ? fmt(p.latency_us.p99) : '-')).join('/');
+    const rate = thr?.offered_rate_per_s ?? n20?.offered_rate_per_s;
+    rows.push([name, variant, rate ? `open@${fmt(rate)}` : mode, String(thr?.connections ?? n20?.connections ?? ''), cell(thr), cell(uc), cell(n18), cell(n20),
+      ratio(thr, n20), ratio(thr, n18), ratio(uc, n20), ratio(uc, n18), p99]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const extra: string[] = [];
-  for (const rung of file.switch_ladder) extra.push(`switch ${rung.rung}: ${fmt(rung.ns_per_switch)} ns per one-way switch`);
+  for (const rung of file.switch_ladder) extra.push(`switch ${rung.rung}${rung.fiber_backend ? ` (${rung.fiber_backend})` : ''}: ${fmt(rung.ns_per_switch)} ns per one-way switch`);
   for (const m of file.memory) extra.push(`memory ${m.runtime} ${m.idle_connections} idle: ${fmt(m.rss_per_connection_bytes)} B RSS each`);
   for (const s of file.stack) extra.push(`stack ${s.stack_size_bytes / 1024} KiB: depth ${s.max_recursion_depth}, tls ${s.tls_handshake_ok ? 'ok' : 'FAIL'}, ${fmt(s.rss_per_fiber_bytes)} B/fiber, ${fmt(s.spawn_per_s)} spawn/s`);
   for (const [k, v] of Object.entries(file.conclusions ?? {})) extra.push(`${k}: ${v}`);

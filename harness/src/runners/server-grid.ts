@@ -1,12 +1,13 @@
-// Runs a server workload's grid: every runtime's server pinned to the server CPU, variants x modes x
-// repetitions interleaved across runtimes, server CPU/RSS sampled from /proc while each point is measured.
+// Runs a server workload's grid: every target's server (CoroJS on each fiber backend that really runs, node18,
+// node20) pinned to the server CPU, variants x modes x repetitions interleaved across targets, server CPU/RSS
+// sampled from /proc while each point is measured.
 import type { LabConfig } from '../lab-config.js';
 import { startServer, type RunningServer } from '../process/server-process.js';
 import { startProcSampler } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
-import type { LatencySummaryUs, LoadMode, RuntimeName, WorkloadResult } from '../results/schema.js';
-import { programArgv, RUNTIMES, runtimePaths, runtimeUnavailable } from '../runtimes.js';
+import type { LatencySummaryUs, LoadMode, WorkloadResult } from '../results/schema.js';
+import { fiberTargets, PLANNED_TARGETS, targetArgv, type Target } from './fiber-common.js';
 
 export interface Measured {
   throughputPerS: number;
@@ -31,7 +32,7 @@ export interface ServerWorkloadSpec {
 }
 
 export function plannedSteps(spec: ServerWorkloadSpec, config: LabConfig): number {
-  return spec.variants.reduce((n, v) => n + v.modes.length * config.repetitions * RUNTIMES.length, 0);
+  return spec.variants.reduce((n, v) => n + v.modes.length * config.repetitions * PLANNED_TARGETS, 0);
 }
 
 async function measureRepetition(server: RunningServer, variant: VariantSpec, mode: LoadMode, ratePerS?: number): Promise<RepetitionSample> {
@@ -52,22 +53,19 @@ async function measureRepetition(server: RunningServer, variant: VariantSpec, mo
 }
 
 export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig, progress: Progress): Promise<WorkloadResult[]> {
-  const paths = runtimePaths(config.root);
-  const servers = new Map<RuntimeName, RunningServer>();
-  const unavailable = new Map<RuntimeName, string>();
-  for (const runtime of RUNTIMES) {
-    const missing = runtimeUnavailable(paths, runtime);
-    if (missing) {
-      unavailable.set(runtime, missing);
-      continue;
-    }
+  const { targets, notes } = await fiberTargets(config);
+  for (const note of notes) progress.note(`${spec.name}: ${note}`);
+  const servers = new Map<string, RunningServer>();
+  const unavailable = new Map<string, string>();
+  for (const target of targets) {
     try {
-      servers.set(runtime, await startServer(programArgv(paths, runtime, spec.name, ['0', '127.0.0.1', ...spec.serverArgs]), config.serverCpus));
+      servers.set(target.label, await startServer(targetArgv(config, target, spec.name, ['0', '127.0.0.1', ...spec.serverArgs]), config.serverCpus));
     } catch (error) {
-      unavailable.set(runtime, `server did not start: ${(error as Error).message.slice(0, 300)}`);
-      progress.note(`${spec.name}: ${runtime} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`);
+      unavailable.set(target.label, `server did not start: ${(error as Error).message.slice(0, 300)}`);
+      progress.note(`${spec.name}: ${target.label} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`);
     }
   }
+  const withBackend = (point: WorkloadResult, target: Target): WorkloadResult => (target.backend ? { ...point, fiber_backend: target.backend } : point);
   const results: WorkloadResult[] = [];
   try {
     for (const variant of spec.variants) {
@@ -78,20 +76,20 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
           const base = closedThroughputs.filter((t) => t > 0);
           ratePerS = base.length ? Math.max(1, Math.round(Math.min(...base) * (spec.openLoadFraction ?? 0.5))) : undefined;
         }
-        const reps = new Map<RuntimeName, RepetitionSample[]>(RUNTIMES.map((r) => [r, []]));
+        const reps = new Map<string, RepetitionSample[]>(targets.map((t) => [t.label, []]));
         for (let rep = 1; rep <= config.repetitions; rep++) {
-          for (const runtime of RUNTIMES) {
-            progress.step(`${spec.name} ${variant.variant} ${runtime} ${mode}${ratePerS ? ` @${ratePerS}/s` : ''} rep ${rep}/${config.repetitions}`);
-            const server = servers.get(runtime);
+          for (const target of targets) {
+            progress.step(`${spec.name} ${variant.variant} ${target.label} ${mode}${ratePerS ? ` @${ratePerS}/s` : ''} rep ${rep}/${config.repetitions}`);
+            const server = servers.get(target.label);
             if (!server || (mode === 'open' && ratePerS === undefined)) continue;
-            reps.get(runtime)!.push(await measureRepetition(server, variant, mode, ratePerS));
+            reps.get(target.label)!.push(await measureRepetition(server, variant, mode, ratePerS));
           }
         }
-        for (const runtime of RUNTIMES) {
-          const key: PointKey = { name: spec.name, variant: variant.variant, runtime, mode, connections: variant.connections };
+        for (const target of targets) {
+          const key: PointKey = { name: spec.name, variant: variant.variant, runtime: target.runtime, mode, connections: variant.connections };
           if (ratePerS !== undefined) key.offeredRatePerS = ratePerS;
-          const why = unavailable.get(runtime) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);
-          const point = why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(runtime)!, config.repetitions);
+          const why = unavailable.get(target.label) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);
+          const point = withBackend(why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions), target);
           results.push(point);
           if (mode === 'closed' && point.valid) closedThroughputs.push(point.throughput_per_s);
         }
