@@ -7,11 +7,14 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 APT_PACKAGES=(cmake g++ make pkg-config libuv1-dev libssl-dev libc-ares-dev libicu72 libbrotli1 libnghttp2-14
   libgtest-dev wrk dnsmasq-base chromium openssl util-linux procps)
+# apt-get update once, before the first install or download (a fresh machine may have no package lists).
+updated=""
+apt_update_once() { [ -n "$updated" ] || { $SUDO apt-get update; updated=1; }; }
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  $SUDO apt-get update
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
@@ -19,6 +22,7 @@ fi
 DEPS=build/deps
 if [ ! -f "$DEPS/usr/lib/x86_64-linux-gnu/libnode.so.108" ] || [ ! -f "$DEPS/usr/include/node/v8.h" ]; then
   mkdir -p "$DEPS/debs"
+  apt_update_once
   (cd "$DEPS/debs" && apt-get download libnode108 libnode-dev)
   for deb in "$DEPS"/debs/libnode*.deb; do dpkg -x "$deb" "$DEPS"; done
 fi
@@ -27,6 +31,7 @@ fi
 # conflicting nodejs package, so they are unpacked to / by hand.
 if [ ! -d /usr/share/nodejs/cjs-module-lexer ] || [ ! -d /usr/share/nodejs/acorn ] || [ ! -d /usr/share/nodejs/undici ]; then
   mkdir -p "$DEPS/debs-share"
+  apt_update_once
   (cd "$DEPS/debs-share" && apt-get download node-cjs-module-lexer node-acorn node-undici)
   for deb in "$DEPS"/debs-share/*.deb; do $SUDO dpkg -x "$deb" /; done
 fi
