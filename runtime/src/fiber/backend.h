@@ -48,6 +48,9 @@ class Backend {
   virtual void Destroy(Fiber* fiber) = 0;
 };
 
+// Maps a `size`-byte stack with its guard page for `fiber`; false (errno = ENOMEM) if it cannot be mapped.
+bool GiveStack(Fiber* fiber, size_t size);
+
 // The scheduler's side of every fiber but the main one: runs jobs until the fiber leaves.
 void FiberBody(Fiber* self);
 

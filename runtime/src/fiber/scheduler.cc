@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <deque>
 #include <memory>
@@ -150,6 +151,16 @@ int PinnedCpu() {
 }
 
 }  // namespace
+
+bool GiveStack(Fiber* fiber, size_t size) {
+  try {
+    fiber->stack = std::make_unique<FiberStack>(size);
+  } catch (const std::bad_alloc&) {
+    errno = ENOMEM;
+    return false;
+  }
+  return true;
+}
 
 void FiberBody(Fiber* self) {
   for (;;) {

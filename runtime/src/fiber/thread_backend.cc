@@ -48,12 +48,7 @@ class ThreadBackend : public Backend {
 
   Fiber* Create(size_t stack_size) override {
     auto fiber = std::make_unique<ThreadFiber>();
-    try {
-      fiber->stack = std::make_unique<FiberStack>(stack_size);
-    } catch (const std::bad_alloc&) {
-      errno = ENOMEM;
-      return nullptr;
-    }
+    if (!GiveStack(fiber.get(), stack_size)) return nullptr;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstack(&attr, fiber->stack->low(), fiber->stack->size());

@@ -70,12 +70,7 @@ class UcontextBackend : public Backend {
 
   Fiber* Create(size_t stack_size) override {
     auto fiber = std::make_unique<UcontextFiber>();
-    try {
-      fiber->stack = std::make_unique<FiberStack>(stack_size);
-    } catch (const std::bad_alloc&) {
-      errno = ENOMEM;
-      return nullptr;
-    }
+    if (!GiveStack(fiber.get(), stack_size)) return nullptr;
     if (getcontext(&fiber->context) != 0) return nullptr;
     fiber->context.uc_stack.ss_sp = fiber->stack->low();
     fiber->context.uc_stack.ss_size = fiber->stack->size();
