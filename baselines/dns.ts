@@ -2,16 +2,10 @@
 // dns.promises.Resolver (c-ares, like CoroJS); the same RESULT lines.
 // Usage: dns.js <server host:port> <TYPE:name,...> <seconds> <concurrency>
 import { Resolver } from 'node:dns/promises';
-import { readFile } from 'node:fs/promises';
+import { cpuSeconds, round3, rssBytes } from './self-timing.js';
 
 const [server = '127.0.0.1:53', queries = 'A:localhost', secondsArg = '2', concurrencyArg = '16'] = process.argv.slice(2);
 
-async function cpuSeconds(): Promise<number> {
-  const fields = (await readFile('/proc/self/stat', 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-const rssBytes = async (): Promise<number> => Number(/VmHWM:\s+(\d+)/.exec(await readFile('/proc/self/status', 'utf8'))![1]) * 1024;
-const round3 = (ns: number): number => { const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2); return Math.round(ns / p) * p; };
 
 const resolver = new Resolver();
 resolver.setServers([server]);

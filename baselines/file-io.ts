@@ -1,17 +1,12 @@
 // file-io (Node async/await twin of workloads/file-io.mjs): the same operations on the same files with K async
 // workers; the same RESULT lines. Usage: file-io.js <dir> <variants> <seconds> <concurrency>
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { cpuSeconds, round3, rssBytes } from './self-timing.js';
 
 const [dir = '.', variantList = 'read-4KiB', secondsArg = '2', concurrencyArg = '8'] = process.argv.slice(2);
 const SIZES: Record<string, number> = { '4KiB': 4096, '1MiB': 1 << 20, '64MiB': 64 << 20 };
 const CHUNK = 1 << 20;
 
-async function cpuSeconds(): Promise<number> {
-  const fields = (await readFile('/proc/self/stat', 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-const rssBytes = async (): Promise<number> => Number(/VmHWM:\s+(\d+)/.exec(await readFile('/proc/self/status', 'utf8'))![1]) * 1024;
-const round3 = (ns: number): number => { const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2); return Math.round(ns / p) * p; };
 
 type Handle = Awaited<ReturnType<typeof open>>;
 async function writeWhole(handle: Handle, size: number, chunk: Uint8Array): Promise<void> {

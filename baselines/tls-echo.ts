@@ -1,9 +1,9 @@
 // tls-echo server (Node async/await twin of workloads/tls-echo.mjs): TLS echo, certificate chosen by SNI.
 // Usage: tls-echo.js <port> <host> <certDir> <name1,name2>; certDir holds <name>.key and <name>.crt.
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
+import { echo } from './echo-loop.js';
 
 const [port = '0', host = '127.0.0.1', certDir = '.', names = 'a.lab.test,b.lab.test'] = process.argv.slice(2);
 
@@ -13,18 +13,6 @@ const pems = names.split(',').map((name) => {
   contexts.set(name, tls.createSecureContext(pem));
   return pem;
 });
-
-async function echo(socket: tls.TLSSocket): Promise<void> {
-  try {
-    for await (const chunk of socket) {
-      if (!socket.write(chunk as Buffer)) await once(socket, 'drain');
-    }
-  } catch {
-    // a reset peer or failed handshake ends the connection
-  } finally {
-    socket.destroy();
-  }
-}
 
 const server = tls.createServer(
   { ...pems[0], SNICallback: (servername, done) => done(null, contexts.get(servername) ?? contexts.values().next().value) },

@@ -1,14 +1,9 @@
 // dns (CoroJS): K fibers resolve names against one DNS server for a fixed time, cycling through the record
 // types; prints one RESULT line per record type: ops, seconds, latencies (ns, 3 significant digits), CPU.
 // Usage: dns.mjs <server host:port> <TYPE:name,...> <seconds> <concurrency>
-const [server, queries, secondsArg = '2', concurrencyArg = '16'] = process.argv.slice(2);
+import { cpuSeconds, round3, rssBytes } from './self-timing.mjs';
 
-function cpuSeconds() {
-  const fields = fs.readFile('/proc/self/stat').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-const rssBytes = () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFile('/proc/self/status'))[1]) * 1024;
-const round3 = (ns) => { const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2); return Math.round(ns / p) * p; };
+const [server, queries, secondsArg = '2', concurrencyArg = '16'] = process.argv.slice(2);
 
 dns.setServers([server]);
 for (const query of queries.split(',')) {

@@ -1,16 +1,11 @@
 // file-io (CoroJS): read, write, append and fsync mixes, K fibers each looping on one operation kind for a fixed
 // time; prints one RESULT line per variant: ops, seconds, latencies (ns, 3 significant digits, as counts), CPU.
 // Usage: file-io.mjs <dir> <variants, e.g. read-4KiB,write-1MiB,append-4KiB,fsync-4KiB> <seconds> <concurrency>
+import { cpuSeconds, round3, rssBytes } from './self-timing.mjs';
+
 const [dir, variantList, secondsArg = '2', concurrencyArg = '8'] = process.argv.slice(2);
 const SIZES = { '4KiB': 4096, '1MiB': 1 << 20, '64MiB': 64 << 20 };
 const CHUNK = 1 << 20;
-
-function cpuSeconds() {
-  const fields = fs.readFile('/proc/self/stat').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-}
-const rssBytes = () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFile('/proc/self/status'))[1]) * 1024;
-const round3 = (ns) => { const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2); return Math.round(ns / p) * p; };
 
 function writeWhole(handle, size, chunk) {
   for (let done = 0; done < size; done += chunk.length) handle.write(size - done >= chunk.length ? chunk : chunk.subarray(0, size - done));
