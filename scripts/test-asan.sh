@@ -14,5 +14,9 @@ export COROJS_LEAK_CHECK=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export SOAK_SECONDS=${SOAK_SECONDS:-60}
 export SOAK_RSS_BOUND=off  # ASan's quarantine keeps freed memory on purpose
+# The behaviour suite under both fiber backends (the ucontext one announces every switch to ASan), then the
+# reliability suite under the default backend.
+COROJS_FIBER_BACKEND=ucontext node --test --test-concurrency=1 --test-reporter=spec \
+  $(find runtime/test/behaviour -name '*.test.mjs' | sort)
 COROJS_FIBER_BACKEND=thread node --test --test-concurrency=1 --test-reporter=spec \
   $(find runtime/test/behaviour runtime/test/reliability -name '*.test.mjs' | sort)
