@@ -1,11 +1,25 @@
-// The global Fiber (spec 4): run, plus the extensions yield, sleep, stats and id; and timers built on fibers.
+// The global Fiber (spec 4): run, plus the extensions yield, sleep, wait, stats and id.
 const prim = primordials.fiber;
 
 const Fiber = Object.freeze({
-  // Runs fn in a new fiber at once; returns when the new fiber first blocks or ends.
+  // Runs fn in a new fiber at once; returns when the new fiber first blocks or ends. If fn returns a promise
+  // (an async function), the fiber lives until it settles, so what it opened stays open across its awaits;
+  // a rejection is then an uncaught exception, as an unhandled rejection is in Node.
   run(fn) {
     if (typeof fn !== 'function') throw internal.typeError('Fiber.run expects a function');
-    prim.run(fn);
+    prim.run(() => {
+      const result = fn();
+      if (result instanceof Promise) prim.wait(result);
+    });
+  },
+  // Extension: blocks only this fiber until `promise` settles; returns its value or throws its reason
+  // (inside a promise job, that job waits on a fiber of its own). Other values are returned as they are.
+  wait(promise) {
+    if (promise !== null && (typeof promise === 'object' || typeof promise === 'function') && !(promise instanceof Promise)) {
+      const then = promise.then;
+      if (typeof then === 'function') promise = new Promise((resolve, reject) => then.call(promise, resolve, reject));
+    }
+    return prim.wait(promise);
   },
   // Lets every other runnable fiber run, then returns.
   yield() { prim.yield(); },
@@ -21,26 +35,3 @@ const Fiber = Object.freeze({
 });
 globalThis.Fiber = Fiber;
 
-// setTimeout/setInterval as Node users expect them, each timer a fiber that sleeps. A cleared timer still
-// sleeps out its current wait (the process may linger that long) but never runs its callback.
-let nextTimerId = 1;
-const liveTimers = new Map();
-function startTimer(fn, ms, repeat, args) {
-  if (typeof fn !== 'function') throw internal.typeError('The "callback" argument must be a function');
-  const id = nextTimerId++;
-  const delay = Math.max(0, Number(ms) || 0);
-  liveTimers.set(id, true);
-  Fiber.run(() => {
-    do {
-      prim.sleep(Math.ceil(delay));
-      if (!liveTimers.has(id)) return;
-      if (!repeat) liveTimers.delete(id);
-      fn(...args);
-    } while (repeat && liveTimers.has(id));
-  });
-  return id;
-}
-globalThis.setTimeout = (fn, ms, ...args) => startTimer(fn, ms, false, args);
-globalThis.setInterval = (fn, ms, ...args) => startTimer(fn, ms, true, args);
-globalThis.clearTimeout = globalThis.clearInterval = (id) => { liveTimers.delete(id); };
-globalThis.queueMicrotask ??= (fn) => Promise.resolve().then(fn);

@@ -6,6 +6,7 @@
 #include "kernel/args.h"
 #include "kernel/binding.h"
 #include "kernel/errors.h"
+#include "kernel/microtasks.h"
 #include "timers/sleep.h"
 
 namespace corojs {
@@ -28,6 +29,19 @@ void Sleep(const Args& info) {
   int64_t ms;
   if (!ArgCount(info, 1, "fiber.sleep") || !ArgInt(info, 0, "ms", 0, int64_t{1} << 40, &ms)) return;
   SleepFor(static_cast<uint64_t>(ms));
+}
+
+// Blocks this fiber until the promise settles: returns its value or throws its reason.
+void Wait(const Args& info) {
+  if (!ArgCount(info, 1, "fiber.wait")) return;
+  if (!info[0]->IsPromise()) return info.GetReturnValue().Set(info[0]);
+  v8::Local<v8::Promise> promise = info[0].As<v8::Promise>();
+  AwaitPromise(info.GetIsolate(), promise);
+  if (promise->State() == v8::Promise::kRejected) {
+    info.GetIsolate()->ThrowException(promise->Result());
+    return;
+  }
+  info.GetReturnValue().Set(promise->Result());
 }
 
 void Id(const Args& info) { info.GetReturnValue().Set(NewId(info.GetIsolate(), fiber::CurrentId())); }
@@ -57,6 +71,7 @@ void InitFiberBindings(v8::Isolate* isolate, v8::Local<v8::Object> target) {
   SetMethod(isolate, target, "run", Run);
   SetMethod(isolate, target, "yield", Yield);
   SetMethod(isolate, target, "sleep", Sleep);
+  SetMethod(isolate, target, "wait", Wait);
   SetMethod(isolate, target, "id", Id);
   SetMethod(isolate, target, "stats", StatsOf);
 }

@@ -2,6 +2,12 @@
 // next one and runs the libuv loop itself while none is runnable), a pool of finished fibers for reuse, and the
 // isolate lock: the running fiber holds it (v8::Locker) and unlocks it only around a switch, which is how V8
 // archives and restores each fiber's per-thread state (frame chain, handle scopes, TryCatch chain, stack guard).
+//
+// The scheduling contract (docs/ARCHITECTURE.md, "Scheduling"): promise jobs run first, on a job-runner fiber
+// of their own, so a job that blocks holds only that fiber (another takes over the jobs); then runnable fibers
+// in FIFO order; then the loop, whose callbacks (timers, I/O, V8's platform tasks) only wake fibers. A wake-up
+// during the loop stops it from blocking, so nothing due waits behind a poll. The process ends exactly when no
+// fiber is runnable, no job is queued, the loop has nothing alive and V8 has no background work pending.
 #include <sched.h>
 
 #include <algorithm>
@@ -15,6 +21,7 @@
 #include "fiber/scheduler.h"
 #include "handles/handle_store.h"
 #include "kernel/microtasks.h"
+#include "kernel/platform.h"
 #include "kernel/runtime.h"
 
 namespace corojs::fiber {
@@ -38,7 +45,15 @@ std::vector<Fiber*> stacked;  // every fiber with a stack of its own (live or po
 std::vector<Fiber*> retired;  // fibers that have left: Destroy them from another fiber
 uint64_t next_id = 1;
 uint64_t yields_since_poll = 0;
+bool in_loop = false;  // inside uv_run: a wake-up must stop it from blocking
 Stats stats;
+void (*before_idle_exit)() = nullptr;
+
+// Promise jobs (see v8_job_state.h). Without the located fields, jobs run inline where a fiber blocks.
+V8JobState job_state;
+Fiber* job_runner = nullptr;  // the fiber that runs promise jobs, or null until one is needed
+bool runner_idle = false;     // job_runner is parked, waiting for jobs
+v8::Global<v8::Function> runner_main;
 
 size_t StackLimitMargin() { return std::min<size_t>(64 * 1024, options.stack_size / 2); }
 
@@ -53,27 +68,94 @@ void Dequeue(Fiber* fiber) {
   fiber->in_queue = false;
 }
 
+void ReapRetired();
+
+bool JobsWaiting() { return job_state.located() && (job_state.Pending() > 0 || HasUnhandledRejections()); }
+
+[[noreturn]] void ExitIdle() {
+  if (before_idle_exit) before_idle_exit();
+  ExitProcess(ExitCode());
+}
+
+Fiber* TakeIdleFiber();
+Fiber* StartJob(v8::Local<v8::Function> fn);
+
+// The fiber that should run the waiting promise jobs now, or null if the runner is busy (it runs, or waits
+// in the queue, and will come to them) or none can be made (then the caller runs them inline).
+Fiber* TakeJobRunner() {
+  if (job_runner) {
+    if (!runner_idle) return nullptr;
+    runner_idle = false;
+    return job_runner;
+  }
+  v8::HandleScope scope(isolate);
+  Fiber* runner = StartJob(runner_main.Get(isolate));
+  if (!runner) return nullptr;
+  job_runner = runner;
+  runner_idle = false;
+  return runner;
+}
+
 // The next fiber to run, running the loop while none is runnable; nullptr when nothing can ever run again.
 Fiber* NextRunnable() {
   for (;;) {
+    if (JobsWaiting()) {
+      if (Fiber* runner = TakeJobRunner()) return runner;
+      if (!job_runner) RunMicrotasks(isolate);  // no fiber to spare: run them here rather than never
+    }
     if (!run_queue.empty()) {
       Fiber* next = run_queue.front();
       run_queue.pop_front();
       next->in_queue = false;
       return next;
     }
+    if (RunPlatformTasks()) continue;
     yields_since_poll = 0;
-    if (uv_run(loop, UV_RUN_ONCE) == 0 && run_queue.empty()) return nullptr;
+    bool platform_pending = HoldLoopForPlatform();
+    in_loop = true;
+    int alive = uv_run(loop, UV_RUN_ONCE);
+    in_loop = false;
+    if (alive == 0 && !platform_pending && run_queue.empty() && !JobsWaiting()) return nullptr;
   }
 }
 
 // Gives the CPU from `self` to `next`; returns when `self` is scheduled again, holding the isolate.
 void HandOff(Fiber* self, Fiber* next) {
   stats.switches++;
-  v8::Unlocker unlocker(isolate);
-  current = next;
-  backend->Transfer(self, next);
-  // Leaving this scope re-takes the isolate and restores this fiber's V8 state.
+  if (job_state.located()) self->jobs = job_state.Read();
+  {
+    v8::Unlocker unlocker(isolate);
+    current = next;
+    backend->Transfer(self, next);
+    // Leaving this scope re-takes the isolate and restores this fiber's V8 state.
+  }
+  if (job_state.located()) job_state.Write(self->jobs);
+}
+
+// `self` is about to block: if a promise job it runs is what blocks, that job keeps this fiber and the
+// jobs behind it go to another runner.
+void ReleaseRunnerRole(Fiber* self) {
+  if (self == job_runner && self->running_jobs) job_runner = nullptr;
+}
+
+// The job runner's body: runs promise jobs whenever some are queued, until a blocked job made it give the
+// role to another fiber and that fiber still has it.
+void RunJobsForever(const v8::FunctionCallbackInfo<v8::Value>&) {
+  Fiber* self = current;
+  for (;;) {
+    self->running_jobs = true;
+    RunMicrotasks(isolate);
+    self->running_jobs = false;
+    if (job_runner != self) {
+      if (job_runner) return;
+      job_runner = self;
+    }
+    runner_idle = true;
+    ReapRetired();
+    Fiber* next = NextRunnable();
+    if (!next) ExitIdle();
+    if (next != self) HandOff(self, next);
+  }
 }
 
 void ReapRetired() {
@@ -87,6 +169,7 @@ Fiber* RunJob(Fiber* self) {
   v8::Isolate::Scope isolate_scope(isolate);
   // V8's default limit (984 KiB) would run past a 1 MiB stack: overflow must be a RangeError, not a fault.
   isolate->SetStackLimit(reinterpret_cast<uintptr_t>(self->stack->low()) + StackLimitMargin());
+  if (job_state.located()) job_state.Write(JobLoopState());  // a new job is in no promise-job loop
   {
     v8::HandleScope handle_scope(isolate);
     v8::Local<v8::Context> context = GetContext();
@@ -99,7 +182,7 @@ Fiber* RunJob(Fiber* self) {
       ReportException(isolate, try_catch);
       ExitProcess(1);
     }
-    RunMicrotasks(isolate);
+    if (!job_state.located()) RunMicrotasks(isolate);
   }
   HandleStore::CloseOwnedBy(self->id);
   stats.live--;
@@ -113,7 +196,7 @@ Fiber* RunJob(Fiber* self) {
     retired.push_back(self);
   }
   Fiber* next = NextRunnable();
-  if (!next) ExitProcess(ExitCode());
+  if (!next) ExitIdle();
   current = next;
   stats.switches++;
   return next;
@@ -128,6 +211,21 @@ Fiber* TakeIdleFiber() {
   }
   Fiber* fiber = backend->Create(options.stack_size);
   if (fiber) stacked.push_back(fiber);
+  return fiber;
+}
+
+// A live fiber that will run `fn` when first scheduled; nullptr (errno set) if none can be made.
+Fiber* StartJob(v8::Local<v8::Function> fn) {
+  ReapRetired();
+  Fiber* fiber = TakeIdleFiber();
+  if (!fiber) return nullptr;
+  fiber->job.Reset(isolate, fn);
+  fiber->id = next_id++;
+  fiber->retire = false;
+  fiber->running_jobs = false;
+  fiber->state = State::kLive;
+  stats.created++;
+  stats.live++;
   return fiber;
 }
 
@@ -197,22 +295,24 @@ void Init(v8::Isolate* isolate_in, uv_loop_t* loop_in, const Options& options_in
   stats.backend = backend->name();
   stats.live = 1;
   stats.stack_size = options.stack_size;
+
+  v8::Local<v8::Context> context = GetContext();
+  std::string why_not;
+  if (!job_state.Locate(isolate, context, &why_not)) {
+    fprintf(stderr, "corojs: promise jobs run inline (%s): a job that blocks delays the fiber it runs on\n", why_not.c_str());
+  }
+  runner_main.Reset(isolate, v8::Function::New(context, RunJobsForever).ToLocalChecked());
 }
+
+void SetBeforeIdleExit(void (*hook)()) { before_idle_exit = hook; }
 
 Fiber* Current() { return current; }
 uint64_t CurrentId() { return current->id; }
-uint64_t IdOf(Fiber* fiber) { return fiber->id; }
+uint64_t OwnerId() { return current == job_runner || current->running_jobs ? 0 : current->id; }
 
 bool Spawn(v8::Local<v8::Function> fn) {
-  ReapRetired();
-  Fiber* child = TakeIdleFiber();
+  Fiber* child = StartJob(fn);
   if (!child) return false;
-  child->job.Reset(isolate, fn);
-  child->id = next_id++;
-  child->retire = false;
-  child->state = State::kLive;
-  stats.created++;
-  stats.live++;
   Fiber* self = current;
   EnqueueFront(self);  // the creator is first in line when the new fiber blocks or ends
   HandOff(self, child);
@@ -221,10 +321,11 @@ bool Spawn(v8::Local<v8::Function> fn) {
 
 void Suspend() {
   Fiber* self = current;
+  ReleaseRunnerRole(self);
   ReapRetired();
-  RunMicrotasks(isolate);
+  if (!job_state.located()) RunMicrotasks(isolate);
   Fiber* next = NextRunnable();
-  if (!next) ExitProcess(ExitCode());  // every fiber waits and nothing is pending: nothing can ever run
+  if (!next) ExitIdle();  // every fiber waits and nothing is pending: nothing can ever run
   if (next != self) HandOff(self, next);
 }
 
@@ -232,15 +333,20 @@ void Wake(Fiber* fiber) {
   if (fiber->in_queue || fiber->state != State::kLive) return;
   fiber->in_queue = true;
   run_queue.push_back(fiber);
+  if (in_loop) uv_stop(loop);  // the loop must not block now that a fiber can run
 }
 
 void Yield() {
-  if (run_queue.empty() || ++yields_since_poll >= kYieldsPerPoll) {
-    yields_since_poll = 0;
-    uv_run(loop, UV_RUN_NOWAIT);
-    if (run_queue.empty()) return;
-  }
   Fiber* self = current;
+  if ((run_queue.empty() && !JobsWaiting()) || ++yields_since_poll >= kYieldsPerPoll) {
+    yields_since_poll = 0;
+    RunPlatformTasks();
+    in_loop = true;
+    uv_run(loop, UV_RUN_NOWAIT);
+    in_loop = false;
+    if (run_queue.empty() && !JobsWaiting()) return;
+  }
+  ReleaseRunnerRole(self);
   Wake(self);
   Fiber* next = NextRunnable();
   if (next != self) HandOff(self, next);
@@ -252,9 +358,9 @@ void FinishMain() {
   stats.live--;
   Dequeue(self);
   Fiber* next = NextRunnable();
-  if (!next) ExitProcess(ExitCode());
+  if (!next) ExitIdle();
   HandOff(self, next);  // nobody wakes an idle fiber: the process ends from another fiber
-  ExitProcess(ExitCode());
+  ExitIdle();
 }
 
 Stats GetStats() {

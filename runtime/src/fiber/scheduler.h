@@ -14,9 +14,11 @@
 #include <uv.h>
 #include <v8.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace corojs::fiber {
 
@@ -50,7 +52,12 @@ void Init(v8::Isolate* isolate, uv_loop_t* loop, const Options& options);
 
 Fiber* Current();
 uint64_t CurrentId();  // 0 for the main fiber
-uint64_t IdOf(Fiber* fiber);
+// The fiber that owns handles opened now (HandleStore): the current one, or 0 (like the main fiber: until
+// closed or exit) inside promise jobs, which belong to no fiber.
+uint64_t OwnerId();
+// Called when the process is about to end because nothing can run and nothing is pending (before exiting
+// with ExitCode()); it may exit itself with another status.
+void SetBeforeIdleExit(void (*hook)());
 
 // Fiber.run: starts `fn` in a new fiber at once; the caller resumes when it is next scheduled (when the new
 // fiber first blocks or ends, the caller is first in line).
@@ -60,13 +67,36 @@ bool Spawn(v8::Local<v8::Function> fn);
 // Gives up the CPU until someone calls Wake() on this fiber. Runs the libuv loop itself when no other fiber is
 // runnable. Spurious returns are allowed: always wait through WaitUntil.
 void Suspend();
-// Makes `fiber` runnable. Idempotent; safe from libuv callbacks.
+// Makes `fiber` runnable. Idempotent; safe from libuv callbacks (the loop then returns without blocking).
 void Wake(Fiber* fiber);
 
 template <class Done>
 void WaitUntil(Done done) {
   while (!done()) Suspend();
 }
+
+// The fibers blocked on one thing (a socket's incoming data): woken all at once, each re-checks what it
+// waits for. A fiber is listed for the lifetime of an Entry on its stack.
+class WaitList {
+ public:
+  class Entry {
+   public:
+    explicit Entry(WaitList* list) : list_(list), fiber_(Current()) { list_->fibers_.push_back(fiber_); }
+    ~Entry() { list_->fibers_.erase(std::remove(list_->fibers_.begin(), list_->fibers_.end(), fiber_), list_->fibers_.end()); }
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+
+   private:
+    WaitList* list_;
+    Fiber* fiber_;
+  };
+  void WakeAll() const {
+    for (Fiber* fiber : fibers_) Wake(fiber);
+  }
+
+ private:
+  std::vector<Fiber*> fibers_;
+};
 
 // Fiber.yield: lets every other runnable fiber run (and polls I/O), then returns.
 void Yield();

@@ -108,7 +108,7 @@ void Open(const Args& info) {
     return uv_fs_open(loop, req, path.c_str(), flags | O_CLOEXEC, static_cast<int>(mode), cb);
   });
   if (fd < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(fd), "open", path.c_str());
-  uint64_t id = HandleStore::Add(std::make_shared<FileHandle>(static_cast<uv_file>(fd)), fiber::CurrentId());
+  uint64_t id = HandleStore::Add(std::make_shared<FileHandle>(static_cast<uv_file>(fd)), fiber::OwnerId());
   info.GetReturnValue().Set(NewId(info.GetIsolate(), id));
 }
 

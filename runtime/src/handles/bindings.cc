@@ -13,7 +13,7 @@ namespace {
 void Transfer(const Args& info) {
   uint64_t id;
   if (!ArgCount(info, 1, "handles.transfer") || !ArgId(info, 0, "id", &id)) return;
-  if (!HandleStore::Transfer(id, fiber::CurrentId())) {
+  if (!HandleStore::Transfer(id, fiber::OwnerId())) {
     ThrowCodeError(info.GetIsolate(), "EBADF", "bad handle id " + std::to_string(id) + " (unknown or closed)");
   }
 }

@@ -18,5 +18,6 @@ void InitConsoleBindings(v8::Isolate* isolate, v8::Local<v8::Object> target);
 void InitProcessBindings(v8::Isolate* isolate, v8::Local<v8::Object> target);
 void InitHandlesBindings(v8::Isolate* isolate, v8::Local<v8::Object> target);
 void InitEncodingBindings(v8::Isolate* isolate, v8::Local<v8::Object> target);
+void InitTimersBindings(v8::Isolate* isolate, v8::Local<v8::Object> target);
 
 }  // namespace corojs

@@ -15,6 +15,7 @@
 #include "kernel/args.h"
 #include "kernel/microtasks.h"
 #include "kernel/modules.h"
+#include "kernel/platform.h"
 #include "kernel/primordials.h"
 #include "kernel/runtime.h"
 #include "kernel/runtime_state.h"
@@ -97,6 +98,31 @@ bool RunStdlib(v8::Isolate* isolate, v8::Local<v8::Context> context) {
   return true;
 }
 
+v8::Global<v8::Promise> top_level;  // the entry module's evaluation, while it awaits
+
+// Node's rule: a top-level await that can never settle ends the process with status 13 and a warning.
+void WarnUnsettledTopLevelAwait() {
+  v8::Isolate* isolate = corojs::GetIsolate();
+  v8::HandleScope scope(isolate);
+  if (top_level.IsEmpty() || top_level.Get(isolate)->State() != v8::Promise::kPending) return;
+  fprintf(stderr, "Warning: Detected unsettled top-level await at file://%s\n",
+          corojs::AbsolutePath(corojs::GetOptions().script).c_str());
+  corojs::ExitProcess(13);
+}
+
+// The main fiber waits for the entry module to finish evaluating (top-level await), like Node.
+void AwaitTopLevel(v8::Isolate* isolate, v8::Local<v8::Promise> evaluation) {
+  top_level.Reset(isolate, evaluation);
+  corojs::fiber::SetBeforeIdleExit(WarnUnsettledTopLevelAwait);
+  corojs::AwaitPromise(isolate, evaluation);
+  top_level.Reset();
+  if (evaluation->State() == v8::Promise::kRejected) {
+    v8::Local<v8::Value> error = evaluation->Result();
+    corojs::ReportValue(isolate, error, v8::Exception::CreateMessage(isolate, error));
+    corojs::ExitProcess(1);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,7 +144,7 @@ int main(int argc, char** argv) {
     std::string v8_flags = corojs::fiber::V8FlagsFor(fiber_options) + state.options.v8_flags;
     if (!v8_flags.empty()) v8::V8::SetFlagsFromString(v8_flags.c_str());
   }
-  std::unique_ptr<v8::Platform> platform = v8::platform::NewDefaultPlatform();
+  std::unique_ptr<v8::Platform> platform = corojs::NewLoopPlatform();
   v8::V8::InitializePlatform(platform.get());
   v8::V8::Initialize();
 
@@ -127,6 +153,7 @@ int main(int argc, char** argv) {
   v8::Isolate* isolate = v8::Isolate::New(params);
   state.isolate = isolate;
   state.loop = uv_default_loop();
+  corojs::AttachLoopPlatform(isolate, state.loop);
 
   // The main fiber holds the isolate for the life of the process: fibers only ever Unlock around a switch.
   v8::Locker locker(isolate);
@@ -141,6 +168,8 @@ int main(int argc, char** argv) {
   corojs::InitModuleLoader(isolate);
   corojs::InstallPrimordials(isolate, context);
   if (!RunStdlib(isolate, context)) corojs::ExitProcess(70);
-  if (!corojs::RunMainModule(isolate, context, state.options.script)) corojs::ExitProcess(1);
+  v8::Local<v8::Value> evaluation;
+  if (!corojs::RunMainModule(isolate, context, state.options.script, &evaluation)) corojs::ExitProcess(1);
+  if (evaluation->IsPromise()) AwaitTopLevel(isolate, evaluation.As<v8::Promise>());
   corojs::fiber::FinishMain();
 }

@@ -205,7 +205,8 @@ void InitModuleLoader(v8::Isolate* isolate) {
   isolate->SetHostInitializeImportMetaObjectCallback(InitializeImportMeta);
 }
 
-bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path) {
+bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path,
+                   v8::Local<v8::Value>* evaluation_out) {
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Module> module;
   v8::Local<v8::Value> evaluation;
@@ -222,6 +223,7 @@ bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const s
     ReportValue(isolate, error, v8::Exception::CreateMessage(isolate, error));
     return false;
   }
+  *evaluation_out = evaluation;
   return true;
 }
 

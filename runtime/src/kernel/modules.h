@@ -12,8 +12,10 @@ namespace corojs {
 void InitModuleLoader(v8::Isolate* isolate);
 
 // Loads, links and evaluates the entry module at `path` (relative to the working directory).
-// Returns false after reporting the error (the caller exits 1).
-bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path);
+// Returns false after reporting the error (the caller exits 1); else sets `evaluation` to the evaluation's
+// result (a promise that may still be pending: top-level await).
+bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path,
+                   v8::Local<v8::Value>* evaluation);
 
 // The absolute, normalised form of `path`.
 std::string AbsolutePath(const std::string& path);

@@ -15,7 +15,7 @@ struct Capability {
 };
 
 const Capability kCapabilities[] = {
-    {"fiber", InitFiberBindings},       // spec 3: fiber.run; + yield, sleep, stats, id
+    {"fiber", InitFiberBindings},       // spec 3: fiber.run; + yield, sleep, wait, stats, id
     {"fs", InitFsBindings},             // spec 3: fs
     {"net", InitNetBindings},           // spec 3: net
     {"dns", InitDnsBindings},           // spec 3: dns
@@ -24,6 +24,7 @@ const Capability kCapabilities[] = {
     {"process", InitProcessBindings},   // argv, env, exit, pid, hrtime
     {"handles", InitHandlesBindings},   // HandleStore ownership and counts
     {"encoding", InitEncodingBindings}, // UTF-8 for TextEncoder/TextDecoder
+    {"timers", InitTimersBindings},     // the alarm behind setTimeout/setInterval/setImmediate
 };
 
 }  // namespace

@@ -1,13 +1,52 @@
 // Socket addresses: see address.h.
 #include "net/address.h"
 
+#include <cctype>
 #include <cstring>
 
 #include "fiber/scheduler.h"
 #include "kernel/args.h"
+#include "kernel/errors.h"
 #include "kernel/runtime.h"
 
 namespace corojs {
+
+bool IsValidHost(const std::string& host) {
+  std::string literal = host;
+  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') literal = literal.substr(1, literal.size() - 2);
+  if (literal.find('\0') != std::string::npos) return false;
+  sockaddr_storage probe;
+  if (uv_ip4_addr(literal.c_str(), 0, reinterpret_cast<sockaddr_in*>(&probe)) == 0 ||
+      uv_ip6_addr(literal.c_str(), 0, reinterpret_cast<sockaddr_in6*>(&probe)) == 0) {
+    return true;
+  }
+  std::string name = host;
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  if (name.empty() || name.size() > 253) return false;
+  size_t label = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    if (++label > 63) return false;
+  }
+  return label > 0;
+}
+
+bool CheckHost(v8::Isolate* isolate, const char* what, const std::string& host) {
+  if (IsValidHost(host)) return true;
+  std::string shown;
+  for (char c : host) {
+    if (c == '\0') shown += "\\x00";
+    else shown += c;
+  }
+  ThrowTypeError(isolate, std::string("The argument '") + what + "' is not an IP address or DNS name. Received '" + shown + "'",
+                 "ERR_INVALID_ARG_VALUE");
+  return false;
+}
 
 int ResolveHostPort(const std::string& host, int port, sockaddr_storage* out) {
   memset(out, 0, sizeof(*out));

@@ -44,6 +44,7 @@ void Listen(const Args& info) {
   int64_t port;
   if (!ArgCount(info, 2, "net.listen") || !ArgString(info, 0, "host", &host) || !ArgPort(info, 1, &port)) return;
   v8::Isolate* isolate = info.GetIsolate();
+  if (!CheckHost(isolate, "host", host)) return;
   sockaddr_storage addr;
   int rc = ResolveHostPort(host, static_cast<int>(port), &addr);
   if (rc < 0) return ThrowNetError(isolate, rc, "listen", host);
@@ -62,7 +63,7 @@ void Listen(const Args& info) {
     });
   }
   if (rc < 0) return ThrowUvError(isolate, rc, "listen");
-  info.GetReturnValue().Set(NewId(isolate, HandleStore::Add(server, fiber::CurrentId())));
+  info.GetReturnValue().Set(NewId(isolate, HandleStore::Add(server, fiber::OwnerId())));
 }
 
 void Accept(const Args& info) {
@@ -94,7 +95,7 @@ void Accept(const Args& info) {
     }
     uv_tcp_nodelay(&stream->tcp, 1);
     auto socket = std::make_shared<TcpSocket>(stream);
-    info.GetReturnValue().Set(NewId(isolate, HandleStore::Add(socket, fiber::CurrentId())));
+    info.GetReturnValue().Set(NewId(isolate, HandleStore::Add(socket, fiber::OwnerId())));
     return;
   }
 }
@@ -103,11 +104,12 @@ void Connect(const Args& info) {
   std::string host;
   int64_t port;
   if (!ArgCount(info, 2, "net.connect") || !ArgString(info, 0, "host", &host) || !ArgPort(info, 1, &port)) return;
+  if (!CheckHost(info.GetIsolate(), "host", host)) return;
   std::shared_ptr<TcpStream> stream;
   int rc = ConnectStream(host, static_cast<int>(port), &stream);
   if (rc < 0) return ThrowNetError(info.GetIsolate(), rc, "connect", host);
   auto socket = std::make_shared<TcpSocket>(stream);
-  info.GetReturnValue().Set(NewId(info.GetIsolate(), HandleStore::Add(socket, fiber::CurrentId())));
+  info.GetReturnValue().Set(NewId(info.GetIsolate(), HandleStore::Add(socket, fiber::OwnerId())));
 }
 
 // Blocks until data, EOF or error; throws on error or close. Returns false after throwing.

@@ -24,12 +24,12 @@ struct TcpStream {
   bool closed = false;
   int error = 0;           // a uv error from reading, reported once the inbox is drained
   int pending_writes = 0;
-  fiber::Fiber* reader = nullptr;
-  fiber::Fiber* writer = nullptr;
+  fiber::WaitList readers;  // fibers blocked in WaitForData: all are woken, each re-checks
 
   // A new stream on the runtime's loop (TCP_NODELAY on: request/response traffic must not wait for Nagle).
   static std::shared_ptr<TcpStream> Create();
-  // Blocks until the inbox holds at least `min_bytes`, or EOF, error or close. Returns false on close.
+  // Blocks until the inbox holds at least `min_bytes`, or EOF, error or close. Returns false on close. Several
+  // fibers may wait at once (each takes what is there when it runs); close wakes them all.
   bool WaitForData(size_t min_bytes = 1);
   // Writes everything; blocks only while the kernel refuses. Returns 0 or a uv error.
   int WriteAll(const char* data, size_t length);

@@ -40,7 +40,7 @@ void OnRead(uv_stream_t* handle, ssize_t nread, const uv_buf_t* buf) {
     uv_read_stop(handle);
     stream->reading = false;
   }
-  if (stream->reader) fiber::Wake(stream->reader);
+  stream->readers.WakeAll();
 }
 
 }  // namespace
@@ -86,12 +86,11 @@ bool TcpStream::WaitForData(size_t min_bytes) {
   std::shared_ptr<TcpStream> keep = self;  // survive a close by another fiber while we wait
   ResumeReading();
   if (inbox.size() < min_bytes && !eof && !error && !closed) {
-    reader = fiber::Current();
+    fiber::WaitList::Entry waiting(&readers);
     fiber::WaitUntil([&] {
       if (!closed && !reading) ResumeReading();
       return inbox.size() >= min_bytes || eof || error || closed;
     });
-    reader = nullptr;
   }
   return !closed;
 }
@@ -160,7 +159,7 @@ int TcpStream::Shutdown() {
 void TcpStream::Close() {
   if (closed) return;
   closed = true;
-  if (reader) fiber::Wake(reader);
+  readers.WakeAll();
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp), [](uv_handle_t* handle) {
     auto* stream = static_cast<TcpStream*>(handle->data);
     stream->self.reset();  // the last reference may go here

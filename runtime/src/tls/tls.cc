@@ -11,6 +11,7 @@
 #include "kernel/binding.h"
 #include "kernel/errors.h"
 #include "kernel/runtime.h"
+#include "net/address.h"
 #include "tls/tls_context.h"
 #include "tls/tls_socket.h"
 
@@ -40,7 +41,7 @@ void CreateContext(const Args& info) {
   if (!ArgCount(info, 1, "tls.createContext") || !ArgFunction(info, 0, "certificateResolver", &resolver)) return;
   auto context = std::make_shared<TlsContext>(info.GetIsolate(), resolver);
   SSL_CTX_set_tlsext_servername_callback(context->handshake_ctx(), OnServerName);
-  info.GetReturnValue().Set(NewId(info.GetIsolate(), HandleStore::Add(context, fiber::CurrentId())));
+  info.GetReturnValue().Set(NewId(info.GetIsolate(), HandleStore::Add(context, fiber::OwnerId())));
 }
 
 // Registers a TLS socket whose handshake succeeded; otherwise closes it (the exception is already thrown).
@@ -49,7 +50,7 @@ void Finish(const Args& info, const std::shared_ptr<TlsSocket>& socket, bool ok)
     socket->Close();
     return;
   }
-  info.GetReturnValue().Set(NewId(info.GetIsolate(), HandleStore::Add(socket, fiber::CurrentId())));
+  info.GetReturnValue().Set(NewId(info.GetIsolate(), HandleStore::Add(socket, fiber::OwnerId())));
 }
 
 // accept(ctx, netSocketId): takes the TCP connection over (its id is closed) and runs the server handshake.
@@ -102,6 +103,13 @@ void Connect(const Args& info) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Object> options = info[2]->IsObject() ? info[2].As<v8::Object>() : v8::Object::New(isolate);
   std::string servername = OptionString(isolate, options, "servername");
+  if (!CheckHost(isolate, "host", host) || (!servername.empty() && !CheckHost(isolate, "servername", servername))) return;
+  // The stdlib turns every form of `ca` (string, bytes, an array of them) into one PEM string.
+  v8::Local<v8::Value> ca_value;
+  if (!options->Get(isolate->GetCurrentContext(), NewString(isolate, "ca")).ToLocal(&ca_value)) return;
+  if (!ca_value->IsUndefined() && !ca_value->IsString()) {
+    return ThrowTypeError(isolate, "options.ca must be a PEM string", "ERR_INVALID_ARG_TYPE");
+  }
   std::string ca = OptionString(isolate, options, "ca");
   v8::Local<v8::Value> reject_value;
   bool reject = !options->Get(isolate->GetCurrentContext(), NewString(isolate, "rejectUnauthorized"))
@@ -119,14 +127,16 @@ void Connect(const Args& info) {
   SSL* ssl = SSL_new(ctx.get());  // holds its own reference to ctx
   SSL_set_connect_state(ssl);
   std::string name = servername.empty() ? host : servername;
-  ASN1_OCTET_STRING* ip = a2i_IPADDRESS(name.c_str());
+  std::string bare = name.size() > 2 && name.front() == '[' && name.back() == ']' ? name.substr(1, name.size() - 2) : name;
+  ASN1_OCTET_STRING* ip = a2i_IPADDRESS(bare.c_str());
   bool is_ip = ip != nullptr;
   ASN1_OCTET_STRING_free(ip);
   if (!is_ip) SSL_set_tlsext_host_name(ssl, name.c_str());
   if (reject) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-    if (is_ip) X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str());
-    else SSL_set1_host(ssl, name.c_str());
+    // The whole name, by length: a C-string call would check only up to an embedded NUL.
+    if (is_ip) X509_VERIFY_PARAM_set1_ip_asc(param, bare.c_str());
+    else X509_VERIFY_PARAM_set1_host(param, name.data(), name.size());
   }
   auto socket = std::make_shared<TlsSocket>(std::move(stream), ssl);
   Finish(info, socket, socket->Handshake(isolate));

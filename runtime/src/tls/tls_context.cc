@@ -81,6 +81,8 @@ SSL_CTX* TlsContext::ContextFor(v8::Isolate* isolate, const std::string& servern
   v8::Local<v8::Value> arg = NewString(isolate, servername);
   v8::Local<v8::Value> result;
   if (!resolver_.Get(isolate)->Call(context, v8::Undefined(isolate), 1, &arg).ToLocal(&result)) return nullptr;
+  cached = by_servername_.find(servername);
+  if (cached != by_servername_.end()) return cached->second.get();
   bool ok = result->IsObject();
   std::string key, cert;
   if (ok) {
@@ -97,9 +99,8 @@ SSL_CTX* TlsContext::ContextFor(v8::Isolate* isolate, const std::string& servern
     ThrowCodeError(isolate, "ERR_TLS_CERT_RESOLVER", "certificateResolver('" + servername + "'): " + error);
     return nullptr;
   }
-  SSL_CTX* raw = ctx.get();
-  by_servername_.emplace(servername, std::move(ctx));
-  return raw;
+  // The resolver may block, so another handshake may have filled this name meanwhile: keep the first.
+  return by_servername_.emplace(servername, std::move(ctx)).first->second.get();
 }
 
 }  // namespace corojs
