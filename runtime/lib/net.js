@@ -39,64 +39,101 @@ class Socket {
   remoteAddress() { return prim.remoteAddress(this.#id); }
 }
 
-// Runs `handler(socket)` for each accepted id in a fiber that owns the connection; an exception escaping the
-// handler is logged with its stack and closes that connection only. Shared by net and tls servers.
-internal.serveConnection = function serveConnection(id, wrap, handler) {
+// Writes "<what>: <error>" to stderr whatever the error is: a revoked Proxy or an Error whose `stack` getter
+// throws must not take a server down while it reports a failed connection.
+function reportFailure(what, error) {
+  try {
+    console.error(`${what}:`, error);
+  } catch {
+    let text;
+    try { text = String(error); } catch { text = `<unprintable ${typeof error}>`; }
+    primordials.console.write(2, `${what}: ${text}\n`);
+  }
+}
+
+// Runs `handler(socket)` for each accepted id in a fiber that owns the connection. An async handler keeps
+// it across its awaits (the fiber waits for its promise). Whatever escapes the handler (thrown or rejected)
+// is logged and closes that connection only.
+function serveConnection(id, wrap, handler) {
   Fiber.run(() => {
     handles.transfer(id);
     let socket;
     try {
       socket = wrap(id);
-      handler(socket);
+      const result = handler(socket);
+      if (result !== null && typeof result === 'object' && typeof result.then === 'function') Fiber.wait(result);
     } catch (error) {
-      console.error('connection handler failed:', error);
+      reportFailure('connection handler failed', error);
     } finally {
       try { socket ? socket.close() : prim.close(id); } catch { /* already closed */ }
     }
   });
-};
+}
 
-// Accepts until the server is closed; a failed accept (e.g. EMFILE) is logged and retried after a pause.
-internal.acceptLoop = function acceptLoop(server, serverId, onConnection) {
-  for (;;) {
-    let id;
-    try {
-      id = prim.accept(serverId);
-    } catch (error) {
-      if (server.closed) return;
-      console.error('accept failed:', error);
-      Fiber.sleep(50);
-      continue;
-    }
-    onConnection(id);
-  }
-};
-
-class Server {
+// What net.Server and tls.Server share: listen() runs the accept loop in the calling fiber (spec), each
+// connection in a fiber of its own; close() stops it, also while listen() is still resolving its host.
+// Subclasses give `wrapConnection(tcpId)`, which turns an accepted TCP id into the socket handed out.
+internal.StreamServer = class StreamServer {
   #handler;
   #id = null;
+  #state = 'idle';  // 'idle' -> 'binding' (resolving the host) -> 'listening'
   closed = false;
-  constructor(handler) {
-    if (typeof handler !== 'function') throw internal.typeError('net.createServer expects a connection handler');
+  constructor(handler, what) {
+    if (typeof handler !== 'function') throw internal.typeError(`${what} expects a connection handler`);
     this.#handler = handler;
   }
   // Binds and runs the accept loop in this fiber until close(). Extension: port 0 picks a free port, which
   // address() reports (use `Fiber.run(() => server.listen(0))`, which returns once the loop is waiting).
   listen(port, host = '0.0.0.0') {
-    if (this.#id !== null) throw internal.codeError('ERR_SERVER_ALREADY_LISTEN', 'server is already listening');
-    this.#id = prim.listen(String(host), checkPort(port));
-    internal.acceptLoop(this, this.#id, (id) => internal.serveConnection(id, (i) => new Socket(i), this.#handler));
+    if (this.#state !== 'idle' || this.closed) {
+      throw internal.codeError('ERR_SERVER_ALREADY_LISTEN', 'Listen method has been called more than once without closing.');
+    }
+    checkPort(port);
+    this.#state = 'binding';
+    let id;
+    try {
+      id = prim.listen(String(host), port);
+    } catch (error) {
+      this.#state = 'idle';
+      throw error;
+    }
+    if (this.closed) {  // close() came while the host was being resolved
+      prim.close(id);
+      return;
+    }
+    this.#id = id;
+    this.#state = 'listening';
+    this.#acceptLoop();
   }
-  address() {
-    if (this.#id === null) return null;
-    return prim.address(this.#id);
+  // Accepts until the server is closed; a failed accept (e.g. EMFILE) is logged and retried after a pause.
+  #acceptLoop() {
+    for (;;) {
+      let id;
+      try {
+        id = prim.accept(this.#id);
+      } catch (error) {
+        if (this.closed) return;
+        reportFailure('accept failed', error);
+        Fiber.sleep(50);
+        continue;
+      }
+      serveConnection(id, (tcpId) => this.wrapConnection(tcpId), this.#handler);
+    }
   }
+  address() { return this.#id === null ? null : prim.address(this.#id); }
   close() {
-    if (this.closed || this.#id === null) return;
+    if (this.closed) return;
     this.closed = true;
-    prim.close(this.#id);
+    if (this.#id !== null) prim.close(this.#id);
   }
+};
+
+class Server extends internal.StreamServer {
+  constructor(handler) { super(handler, 'net.createServer'); }
+  wrapConnection(id) { return new Socket(id); }
 }
+
+internal.checkPort = checkPort;
 
 globalThis.net = {
   Server,

@@ -74,6 +74,9 @@ function cancel(timer) {
 }
 
 function dispatch() {
+  // Started inside setTimeout()/setImmediate(): let the caller go on first, so no callback ever runs before
+  // the call that scheduled it has returned (Node's rule).
+  alarm.wait(0, true);
   while (heap.length > 0) {
     const now = performance.now();
     const head = heap[0];

@@ -1,7 +1,6 @@
 // The global tls (spec 4): createServer({ certificateResolver }, handler).listen(port, host) with SNI chosen
 // per handshake, and (extension) connect(port, host, { servername, ca, rejectUnauthorized }).
 const prim = primordials.tls;
-const netPrim = primordials.net;
 
 class TlsSocket {
   #id;
@@ -24,41 +23,42 @@ class TlsSocket {
   }
 }
 
-class TlsServer {
+// The accept loop and connection fibers are net's (internal.StreamServer); each connection's handshake runs
+// in its own fiber, so a slow or hostile handshake delays nobody else. A failed handshake is logged and that
+// connection closed. The resolver may block (e.g. read its files).
+class TlsServer extends internal.StreamServer {
   #context;
-  #handler;
-  #id = null;
-  closed = false;
   constructor(options, handler) {
     if (!options || typeof options.certificateResolver !== 'function') {
       throw internal.typeError('tls.createServer needs options.certificateResolver: (servername) => ({ key, cert })');
     }
-    if (typeof handler !== 'function') throw internal.typeError('tls.createServer expects a connection handler');
+    super(handler, 'tls.createServer');
     this.#context = prim.createContext(options.certificateResolver);
-    this.#handler = handler;
   }
-  // Runs the accept loop in this fiber; each connection's handshake and handler run in its own fiber, so a
-  // slow or hostile handshake delays nobody else. A failed handshake is logged and that connection closed.
-  listen(port, host = '0.0.0.0') {
-    if (this.#id !== null) throw internal.codeError('ERR_SERVER_ALREADY_LISTEN', 'server is already listening');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`bad port ${port}`);
-    this.#id = netPrim.listen(String(host), port);
-    internal.acceptLoop(this, this.#id, (tcpId) => internal.serveConnection(tcpId, (id) => {
-      try {
-        return new TlsSocket(prim.accept(this.#context, id));
-      } catch (error) {
-        error.message = `TLS handshake failed: ${error.message}`;
-        throw error;
-      }
-    }, this.#handler));
+  wrapConnection(tcpId) {
+    try {
+      return new TlsSocket(prim.accept(this.#context, tcpId));
+    } catch (error) {
+      error.message = `TLS handshake failed: ${error.message}`;
+      throw error;
+    }
   }
-  address() { return this.#id === null ? null : netPrim.address(this.#id); }
   close() {
-    if (this.closed || this.#id === null) return;
-    this.closed = true;
-    netPrim.close(this.#id);
+    if (this.closed) return;
+    super.close();
     prim.close(this.#context);
   }
+}
+
+// `ca` as Node takes it: a PEM string, its bytes, or an array of either; one PEM bundle for the runtime.
+function caBundle(ca) {
+  if (ca === undefined) return undefined;
+  const one = (item) => {
+    if (typeof item === 'string') return item;
+    if (ArrayBuffer.isView(item)) return new TextDecoder().decode(item);
+    throw internal.typeError('The "options.ca" property must be a string, Uint8Array or an array of them');
+  };
+  return Array.isArray(ca) ? ca.map(one).join('\n') : one(ca);
 }
 
 globalThis.tls = {
@@ -66,7 +66,9 @@ globalThis.tls = {
   Server: TlsServer,
   createServer: (options, handler) => new TlsServer(options, handler),
   connect(port, host = '127.0.0.1', options = {}) {
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`bad port ${port}`);
-    return new TlsSocket(prim.connect(String(host), port, options ?? {}));
+    options = { ...(options ?? {}) };
+    options.ca = caBundle(options.ca);
+    if (options.ca === undefined) delete options.ca;
+    return new TlsSocket(prim.connect(String(host), internal.checkPort(port), options));
   },
 };

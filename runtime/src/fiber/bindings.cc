@@ -19,7 +19,9 @@ void Run(const Args& info) {
   if (!fiber::Spawn(fn)) {
     int err = errno;
     ThrowCodeError(info.GetIsolate(), err == ENOMEM ? "ENOMEM" : "EAGAIN",
-                   std::string("cannot create a fiber: ") + strerror(err), "fiber.run");
+                   std::string("cannot create a fiber: ") + strerror(err) +
+                       (err == EAGAIN ? " (the fiber limit under vm.max_map_count is reached; fibers can be created again as others end)" : ""),
+                   "fiber.run");
   }
 }
 

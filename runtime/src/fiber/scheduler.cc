@@ -32,6 +32,21 @@ namespace {
 constexpr size_t kMaxPooled = 128;
 // Every Nth consecutive Fiber.yield also polls I/O, so fibers that only yield cannot starve sockets.
 constexpr uint64_t kYieldsPerPoll = 64;
+// A fiber's stack is two kernel mappings (the stack and its guard page). The kernel caps a process's
+// mappings (vm.max_map_count, 65,530 by default), and V8 and malloc need mappings of their own: running out
+// makes V8 abort ("Fatal process OOM") or fault. So fibers stop at a budget that leaves a quarter for them.
+constexpr size_t kMappingsPerFiber = 2;
+
+// How many fibers with stacks may exist at once under the kernel's mapping limit.
+size_t FiberBudget() {
+  size_t max_map_count = 65530;
+  if (FILE* file = fopen("/proc/sys/vm/max_map_count", "r")) {
+    unsigned long value;
+    if (fscanf(file, "%lu", &value) == 1) max_map_count = value;
+    fclose(file);
+  }
+  return (max_map_count - max_map_count / 4) / kMappingsPerFiber;
+}
 
 v8::Isolate* isolate = nullptr;
 uv_loop_t* loop = nullptr;
@@ -44,6 +59,7 @@ std::vector<Fiber*> pool;
 std::vector<Fiber*> stacked;  // every fiber with a stack of its own (live or pooled)
 std::vector<Fiber*> retired;  // fibers that have left: Destroy them from another fiber
 uint64_t next_id = 1;
+size_t fiber_budget = 0;  // FiberBudget(), read at Init
 uint64_t yields_since_poll = 0;
 bool in_loop = false;  // inside uv_run: a wake-up must stop it from blocking
 Stats stats;
@@ -209,6 +225,10 @@ Fiber* TakeIdleFiber() {
     pool.pop_back();
     return fiber;
   }
+  if (stacked.size() >= fiber_budget) {
+    errno = EAGAIN;
+    return nullptr;
+  }
   Fiber* fiber = backend->Create(options.stack_size);
   if (fiber) stacked.push_back(fiber);
   return fiber;
@@ -295,6 +315,7 @@ void Init(v8::Isolate* isolate_in, uv_loop_t* loop_in, const Options& options_in
   stats.backend = backend->name();
   stats.live = 1;
   stats.stack_size = options.stack_size;
+  fiber_budget = FiberBudget();
 
   v8::Local<v8::Context> context = GetContext();
   std::string why_not;

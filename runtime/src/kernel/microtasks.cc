@@ -15,18 +15,22 @@ namespace {
 // Rejected promises that had no handler when they were rejected; a handler added later removes them.
 std::vector<v8::Global<v8::Promise>> unhandled;
 
+void Forget(v8::Isolate* isolate, v8::Local<v8::Promise> promise) {
+  for (auto it = unhandled.begin(); it != unhandled.end(); ++it) {
+    if (it->Get(isolate) == promise) {
+      unhandled.erase(it);
+      return;
+    }
+  }
+}
+
 void OnPromiseReject(v8::PromiseRejectMessage message) {
   v8::Local<v8::Promise> promise = message.GetPromise();
   v8::Isolate* isolate = promise->GetIsolate();
   if (message.GetEvent() == v8::kPromiseRejectWithNoHandler) {
     unhandled.emplace_back(isolate, promise);
   } else if (message.GetEvent() == v8::kPromiseHandlerAddedAfterReject) {
-    for (auto it = unhandled.begin(); it != unhandled.end(); ++it) {
-      if (it->Get(isolate) == promise) {
-        unhandled.erase(it);
-        break;
-      }
-    }
+    Forget(isolate, promise);
   }
 }
 
@@ -45,6 +49,7 @@ void OnSettled(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 void AwaitPromise(v8::Isolate* isolate, v8::Local<v8::Promise> promise) {
   promise->MarkAsHandled();  // the caller takes the outcome, a rejection included
+  Forget(isolate, promise);
   if (promise->State() != v8::Promise::kPending) return;
   v8::Local<v8::Context> context = GetContext();
   PromiseWaiter waiter{fiber::Current()};  // lives until settled: only then does this frame return
