@@ -14,6 +14,7 @@ export COROJS_LEAK_CHECK=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export SOAK_SECONDS=${SOAK_SECONDS:-60}
 export SOAK_RSS_BOUND=off  # ASan's quarantine keeps freed memory on purpose
+export COROJS_TEST_FIBER_LIMIT=4000  # ASan's own per-thread mappings would exhaust vm.max_map_count first
 export FUZZ_PROGRAMS=${FUZZ_PROGRAMS:-2000}  # mixed programs per backend: ASan runs them ~5x slower
 # The behaviour suite under both fiber backends (the ucontext one announces every switch to ASan), then the
 # reliability suite under the default backend.

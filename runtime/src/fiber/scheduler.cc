@@ -316,6 +316,7 @@ void Init(v8::Isolate* isolate_in, uv_loop_t* loop_in, const Options& options_in
   stats.live = 1;
   stats.stack_size = options.stack_size;
   fiber_budget = FiberBudget();
+  if (options.limit > 0) fiber_budget = std::min(fiber_budget, options.limit);
 
   v8::Local<v8::Context> context = GetContext();
   std::string why_not;

@@ -28,6 +28,7 @@ struct Options {
   size_t stack_size = 1 << 20;  // fixed per fiber (spec: 1 MiB); --fiber-stack-size only for the lab's sweep
   int cpu = -1;                 // CPU every fiber thread is pinned to; -1 = the first CPU we may run on; -2 = none
   std::string backend = "thread";  // --fiber-backend: "thread" or "ucontext"
+  size_t limit = 0;  // --fiber-limit: at most this many fibers with stacks (0: the mapping budget alone)
 };
 
 // Checks a --fiber-backend name.

@@ -30,7 +30,7 @@ namespace {
 using corojs::RuntimeOptions;
 
 const char kUsage[] =
-    "usage: corojs [--v8-flags='...'] [--fiber-stack-size=BYTES] [--fiber-cpu=N|none]\n"
+    "usage: corojs [--v8-flags='...'] [--fiber-stack-size=BYTES] [--fiber-cpu=N|none] [--fiber-limit=N]\n"
     "              [--fiber-backend=thread|ucontext] [script.mjs] [args...]\n"
     "Runs script.mjs (default ./main.mjs) with fibers: blocking calls block only their fiber.\n";
 
@@ -57,6 +57,14 @@ int ParseArgs(int argc, char** argv, RuntimeOptions* options) {
         fprintf(stderr, "corojs: --fiber-stack-size must be a byte count between 16K and 4G, got '%s'\n", arg + 19);
         return 9;
       }
+    } else if (strncmp(arg, "--fiber-limit=", 14) == 0) {
+      char* end = nullptr;
+      unsigned long long limit = strtoull(arg + 14, &end, 10);
+      if (end == arg + 14 || *end != '\0' || limit == 0) {
+        fprintf(stderr, "corojs: --fiber-limit must be a positive number of fibers, got '%s'\n", arg + 14);
+        return 9;
+      }
+      options->fiber_limit = static_cast<size_t>(limit);
     } else if (strncmp(arg, "--fiber-cpu=", 12) == 0) {
       options->fiber_cpu = strcmp(arg + 12, "none") == 0 ? -2 : atoi(arg + 12);
     } else if (strncmp(arg, "--fiber-backend=", 16) == 0) {
@@ -135,6 +143,7 @@ int main(int argc, char** argv) {
   corojs::fiber::Options fiber_options;
   fiber_options.stack_size = state.options.fiber_stack_size;
   fiber_options.cpu = state.options.fiber_cpu;
+  fiber_options.limit = state.options.fiber_limit;
   fiber_options.backend = state.options.fiber_backend;
 
   v8::V8::InitializeICUDefaultLocation(argv[0]);
