@@ -1,7 +1,8 @@
 // Inside runtime/src/fiber/ only: what a fiber backend provides to the scheduler (scheduler.cc). The scheduler
 // decides who runs next and holds the isolate while deciding; a backend only knows how to stop running one
-// fiber and start running another. Two exist: thread_backend.cc (an OS thread per fiber, the default) and
-// ucontext_backend.cc (the spec's same-thread switches, made V8-safe by v8_thread_identity.h).
+// fiber and start running another. Three exist: fcontext_backend.cc and ucontext_backend.cc (the spec's
+// same-thread switches, made V8-safe by v8_thread_identity.h; see same_thread.h) and thread_backend.cc (an
+// OS thread per fiber, the fallback).
 #pragma once
 
 #include <v8.h>
@@ -59,7 +60,9 @@ void FiberBody(Fiber* self);
 
 // `pin_cpu`: the CPU every fiber thread runs on, or -1 for no pinning.
 std::unique_ptr<Backend> NewThreadBackend(int pin_cpu);
-// nullptr, with the reason in `why_not`, when this libnode's thread identity cannot be found and confirmed.
+// The same-thread backends (same_thread.h): nullptr, with the reason in `why_not`, when this libnode's
+// thread identity cannot be found and confirmed.
 std::unique_ptr<Backend> NewUcontextBackend(v8::Isolate* isolate, std::string* why_not);
+std::unique_ptr<Backend> NewFcontextBackend(v8::Isolate* isolate, std::string* why_not);
 
 }  // namespace corojs::fiber

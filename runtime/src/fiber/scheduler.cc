@@ -1,4 +1,4 @@
-// The fiber scheduler, common to both backends: a FIFO run queue, direct handoff (the yielding fiber picks the
+// The fiber scheduler, common to every backend: a FIFO run queue, direct handoff (the yielding fiber picks the
 // next one and runs the libuv loop itself while none is runnable), a pool of finished fibers for reuse, and the
 // isolate lock: the running fiber holds it (v8::Locker) and unlocks it only around a switch, which is how V8
 // archives and restores each fiber's per-thread state (frame chain, handle scopes, TryCatch chain, stack guard).
@@ -292,11 +292,11 @@ void FiberBody(Fiber* self) {
   }
 }
 
-bool IsBackendName(const std::string& name) { return name == "thread" || name == "ucontext"; }
+bool IsBackendName(const std::string& name) { return name == "fcontext" || name == "ucontext" || name == "thread"; }
 
 std::string V8FlagsFor(const Options& options) {
   // Wasm code GC walks every thread's archived stack, which same-thread fibers do not keep where it looks.
-  return options.backend == "ucontext" ? "--no-wasm-code-gc" : "";
+  return options.backend == "thread" ? "" : "--no-wasm-code-gc";
 }
 
 void Init(v8::Isolate* isolate_in, uv_loop_t* loop_in, const Options& options_in) {
@@ -304,10 +304,14 @@ void Init(v8::Isolate* isolate_in, uv_loop_t* loop_in, const Options& options_in
   loop = loop_in;
   options = options_in;
   int cpu = PinnedCpu();
-  if (options.backend == "ucontext") {
+  // The default is the fastest backend that passes its self-test: same-thread fcontext, else threads.
+  std::string wanted = options.backend.empty() ? "fcontext" : options.backend;
+  if (wanted != "thread") {
     std::string why_not;
-    backend = NewUcontextBackend(isolate, &why_not);
-    if (!backend) fprintf(stderr, "corojs: ucontext fiber backend unavailable (%s); using the thread backend\n", why_not.c_str());
+    backend = wanted == "ucontext" ? NewUcontextBackend(isolate, &why_not) : NewFcontextBackend(isolate, &why_not);
+    if (!backend) {
+      fprintf(stderr, "corojs: %s fiber backend unavailable (%s); using the thread backend\n", wanted.c_str(), why_not.c_str());
+    }
   }
   if (!backend) backend = NewThreadBackend(cpu);
   current = backend->main_fiber();

@@ -27,7 +27,8 @@ class Fiber;
 struct Options {
   size_t stack_size = 1 << 20;  // fixed per fiber (spec: 1 MiB); --fiber-stack-size only for the lab's sweep
   int cpu = -1;                 // CPU every fiber thread is pinned to; -1 = the first CPU we may run on; -2 = none
-  std::string backend = "thread";  // --fiber-backend: "thread" or "ucontext"
+  std::string backend;  // --fiber-backend: "fcontext", "ucontext" or "thread"; empty: the default (fcontext,
+                        // or thread if same-thread fibers fail their self-test on this libnode)
   size_t limit = 0;  // --fiber-limit: at most this many fibers with stacks (0: the mapping budget alone)
 };
 
@@ -37,7 +38,7 @@ bool IsBackendName(const std::string& name);
 std::string V8FlagsFor(const Options& options);
 
 struct Stats {
-  const char* backend = "thread";  // the backend actually running (ucontext falls back to thread if unsafe)
+  const char* backend = "thread";  // the backend actually running (same-thread ones fall back to thread if unsafe)
   uint64_t live = 0;      // fibers started and not finished, including the main fiber
   uint64_t created = 0;   // fibers created since start (not counting the main fiber)
   uint64_t switches = 0;  // fiber-to-fiber switches
@@ -47,8 +48,8 @@ struct Stats {
   size_t stack_resident_bytes = 0;  // pages of those stacks actually in RAM (mincore)
 };
 
-// Called once on the main thread, which becomes the main fiber (id 0) and holds the isolate. If the ucontext
-// backend was asked for but cannot be made safe on this libnode, prints one line saying so and uses threads.
+// Called once on the main thread, which becomes the main fiber (id 0) and holds the isolate. If a same-thread
+// backend (the default) cannot be made safe on this libnode, prints one line saying so and uses threads.
 void Init(v8::Isolate* isolate, uv_loop_t* loop, const Options& options);
 
 Fiber* Current();

@@ -31,7 +31,7 @@ using corojs::RuntimeOptions;
 
 const char kUsage[] =
     "usage: corojs [--v8-flags='...'] [--fiber-stack-size=BYTES] [--fiber-cpu=N|none] [--fiber-limit=N]\n"
-    "              [--fiber-backend=thread|ucontext] [script.mjs] [args...]\n"
+    "              [--fiber-backend=fcontext|ucontext|thread] [script.mjs] [args...]\n"
     "Runs script.mjs (default ./main.mjs) with fibers: blocking calls block only their fiber.\n";
 
 bool ParseSize(const char* text, size_t* out) {
@@ -70,7 +70,7 @@ int ParseArgs(int argc, char** argv, RuntimeOptions* options) {
     } else if (strncmp(arg, "--fiber-backend=", 16) == 0) {
       options->fiber_backend = arg + 16;
       if (!corojs::fiber::IsBackendName(options->fiber_backend)) {
-        fprintf(stderr, "corojs: --fiber-backend must be 'thread' or 'ucontext', got '%s'\n", arg + 16);
+        fprintf(stderr, "corojs: --fiber-backend must be 'fcontext', 'ucontext' or 'thread', got '%s'\n", arg + 16);
         return 9;
       }
     } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {

@@ -14,7 +14,7 @@ struct RuntimeOptions {
   size_t fiber_stack_size = 1 << 20;
   int fiber_cpu = -1;
   size_t fiber_limit = 0;  // --fiber-limit; 0: the default budget under vm.max_map_count
-  std::string fiber_backend = "thread";
+  std::string fiber_backend;  // --fiber-backend; empty: the scheduler's default
   std::string script = "main.mjs";
   std::vector<std::string> argv;  // process.argv: [runtime path, absolute script path, args...]
 };

@@ -85,10 +85,9 @@ test('a loop of Fiber.yield() sees a promise reaction run', async () => {
 test('jobs keep their order, and a blocked job does not reorder the ones behind it', async () => {
   const r = await runSource(`
     const order = [];
-    Promise.resolve().then(() => { order.push(1); Fiber.sleep(20); order.push('1b'); });
+    Promise.resolve().then(() => { order.push(1); Fiber.sleep(20); order.push('1b'); console.log(order.join(' ')); });
     Promise.resolve().then(() => order.push(2)).then(() => order.push(4));
-    Promise.resolve().then(() => order.push(3));
-    setTimeout(() => console.log(order.join(' ')), 60);`, { timeoutMs: 5000 });
+    Promise.resolve().then(() => order.push(3));`, { timeoutMs: 5000 });
   ok(r);
   assert.equal(r.stdout, '1 2 3 4 1b\n');
 });

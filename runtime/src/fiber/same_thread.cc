@@ -1,0 +1,56 @@
+// What the same-thread backends share: see same_thread.h.
+#include "fiber/same_thread.h"
+
+#include <pthread.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace corojs::fiber {
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+void* main_stack_bottom = nullptr;
+size_t main_stack_size = 0;
+#endif
+
+void RememberMainStack() {
+#if defined(__SANITIZE_ADDRESS__)
+  pthread_attr_t attr;
+  pthread_getattr_np(pthread_self(), &attr);
+  pthread_attr_getstack(&attr, &main_stack_bottom, &main_stack_size);
+  pthread_attr_destroy(&attr);
+#endif
+}
+
+SameThreadFiber* AsSameThread(Fiber* fiber) { return static_cast<SameThreadFiber*>(fiber); }
+
+}  // namespace
+
+SameThreadBackend::SameThreadBackend(const V8ThreadIdentity& slots) : slots_(slots) { RememberMainStack(); }
+
+void SameThreadBackend::Park(Fiber* self, Fiber* next) {
+  char* frame = static_cast<char*>(__builtin_frame_address(0));
+  self->stack->Release(frame - 16 * 1024);
+  Transfer(self, next);
+}
+
+void SameThreadBackend::SwapIdentity(Fiber* self, Fiber* next) {
+  AsSameThread(self)->identity = slots_.Read();
+  slots_.Write(AsSameThread(next)->identity);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+void StartStackSwitch(void** fake_stack_save, const Fiber* next) {
+  if (next->stack) __sanitizer_start_switch_fiber(fake_stack_save, next->stack->low(), next->stack->size());
+  else __sanitizer_start_switch_fiber(fake_stack_save, main_stack_bottom, main_stack_size);
+}
+void FinishStackSwitch(void* fake_stack_save) { __sanitizer_finish_switch_fiber(fake_stack_save, nullptr, nullptr); }
+#else
+void StartStackSwitch(void**, const Fiber*) {}
+void FinishStackSwitch(void*) {}
+#endif
+
+}  // namespace corojs::fiber
