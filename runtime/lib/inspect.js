@@ -192,7 +192,7 @@ function arrayEntries(value, ctx, depth) {
   return output;
 }
 
-function iterableEntries(iterable, size, ctx, depth, format) {
+function iterableEntries(iterable, size, ctx, format) {
   const output = [];
   ctx.indentLvl += 2;
   for (const entry of iterable) {
@@ -226,12 +226,15 @@ function groupArrayElements(output, value, ctx) {
     for (let j = c; j < output.length; j += columns) width = Math.max(width, lengths[j] ?? 0);
     widths.push(width + 2);
   }
-  const numeric = value === undefined || output.every((_, i) => typeof value[i] === 'number' || typeof value[i] === 'bigint');
+  const numeric = value === undefined ||
+    output.every((_, i) => typeof value[i] === 'number' || typeof value[i] === 'bigint');
   const rows = [];
   for (let i = 0; i < count; i += columns) {
     const last = Math.min(i + columns, count) - 1;
     let row = '';
-    for (let j = i; j < last; j++) row += numeric ? `${output[j]}, `.padStart(widths[j - i]) : `${output[j]}, `.padEnd(widths[j - i]);
+    for (let j = i; j < last; j++) {
+      row += numeric ? `${output[j]}, `.padStart(widths[j - i]) : `${output[j]}, `.padEnd(widths[j - i]);
+    }
     row += numeric ? output[last].padStart(widths[last - i] - 2) : output[last];
     rows.push(row);
   }
@@ -251,7 +254,8 @@ function reduceToSingleString(output, base, braces, isArray, depth, value, ctx) 
     }
   }
   const indentation = `\n${' '.repeat(ctx.indentLvl)}`;
-  return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${output.join(`,${indentation}  `)}${indentation}${braces[1]}`;
+  const body = output.join(`,${indentation}  `);
+  return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${body}${indentation}${braces[1]}`;
 }
 
 // ---- the dispatcher ----
@@ -283,7 +287,8 @@ function formatObject(value, ctx, depth) {
   const empty = () => keys.length === 0;
 
   if (isArray || isTyped) {
-    const prefix = isArray && name === 'Array' && !tag ? '' : prefixOf(name, tag, isArray ? 'Array' : 'TypedArray', `(${value.length})`);
+    const prefix = isArray && name === 'Array' && !tag ? ''
+      : prefixOf(name, tag, isArray ? 'Array' : 'TypedArray', `(${value.length})`);
     braces = [`${prefix}[`, ']'];
     if (value.length === 0 && empty()) return `${braces[0]}]`;
     entries = () => arrayEntries(value, ctx, depth + 1);
@@ -292,9 +297,8 @@ function formatObject(value, ctx, depth) {
     const prefix = prefixOf(name, tag, isMap ? 'Map' : 'Set', `(${value.size})`);
     if (value.size === 0 && empty()) return `${prefix}{}`;
     braces = [`${prefix}{`, '}'];
-    entries = () => (isMap
-      ? iterableEntries(value, value.size, ctx, depth, ([k, v]) => `${formatValue(k, ctx, depth + 1)} => ${formatValue(v, ctx, depth + 1)}`)
-      : iterableEntries(value, value.size, ctx, depth, (v) => formatValue(v, ctx, depth + 1)));
+    const show = (v) => formatValue(v, ctx, depth + 1);
+    entries = () => iterableEntries(value, value.size, ctx, isMap ? ([k, v]) => `${show(k)} => ${show(v)}` : show);
   } else if (typeof value === 'function') {
     base = functionBase(value, name, tag);
     if (empty()) return base;
@@ -358,7 +362,8 @@ function formatObject(value, ctx, depth) {
 
 internal.inspect = function inspect(value, options = {}) {
   const depth = typeof options?.depth === 'number' ? options.depth : options?.depth === null ? Infinity : 2;
-  const ctx = { seen: [], circular: new Map(), indentLvl: 0, currentDepth: 0, depth, showHidden: Boolean(options?.showHidden) };
+  const showHidden = Boolean(options?.showHidden);
+  const ctx = { seen: [], circular: new Map(), indentLvl: 0, currentDepth: 0, depth, showHidden };
   return formatValue(value, ctx, 0);
 };
 

@@ -25,7 +25,8 @@ function writer(fd) {
     }
     if (typeof chunk === 'string' && encoding !== undefined && encoding !== null &&
         !/^utf-?8$/i.test(String(encoding))) {
-      throw internal.typeError(`Unknown encoding: ${String(encoding)} (only utf8 is supported)`, 'ERR_UNKNOWN_ENCODING');
+      const message = `Unknown encoding: ${String(encoding)} (only utf8 is supported)`;
+      throw internal.typeError(message, 'ERR_UNKNOWN_ENCODING');
     }
     primordials.console.write(fd, chunk);
     if (typeof callback === 'function') queueMicrotask(() => callback(null));

@@ -1,5 +1,6 @@
 // __primordials.console.write(fd, text): console.log/error's output, unbuffered so nothing is lost at exit.
-// console.proxyTarget(value), console.promiseState(promise): what lib/inspect.js needs to print a Proxy without running its traps.
+// console.proxyTarget(value), console.promiseState(promise): what lib/inspect.js cannot see from JS (a Proxy's
+// target without running its traps, a Promise's state).
 // Formatting lives in lib/inspect.js.
 #include <unistd.h>
 
@@ -48,9 +49,10 @@ void PromiseState(const Args& info) {
   if (!info[0]->IsPromise()) return ThrowTypeError(isolate, "The \"promise\" argument must be a Promise");
   v8::Local<v8::Promise> promise = info[0].As<v8::Promise>();
   v8::Promise::PromiseState state = promise->State();
-  const char* name = state == v8::Promise::kPending ? "pending" : state == v8::Promise::kFulfilled ? "fulfilled" : "rejected";
-  v8::Local<v8::Value> pair[] = {NewString(isolate, name),
-                                 state == v8::Promise::kPending ? v8::Undefined(isolate).As<v8::Value>() : promise->Result()};
+  bool pending = state == v8::Promise::kPending;
+  const char* name = pending ? "pending" : state == v8::Promise::kFulfilled ? "fulfilled" : "rejected";
+  v8::Local<v8::Value> result = pending ? v8::Undefined(isolate).As<v8::Value>() : promise->Result();
+  v8::Local<v8::Value> pair[] = {NewString(isolate, name), result};
   info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));
 }
 

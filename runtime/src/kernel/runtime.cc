@@ -20,14 +20,18 @@ namespace {
 RuntimeState state;
 int exit_code = 0;
 
-// `value` as text without running script: a Symbol prints as `Symbol(x)`, an object whose toString throws
-// (a revoked Proxy, say) as V8's detail string. Lone surrogates become U+FFFD.
+// `value` as text: its String() where that works, else V8's detail string, which needs no script (a Symbol
+// gives `Symbol(x)`, an object whose toString throws `#<Object>`).
 std::string Describe(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
   v8::Local<v8::String> text;
-  if (value->IsString()) return ToUtf8(isolate, value.As<v8::String>());
-  if (!value->ToDetailString(isolate->GetCurrentContext()).ToLocal(&text)) return "<unprintable exception>";
-  return ToUtf8(isolate, text);
+  if (value->IsProxy() && value.As<v8::Proxy>()->IsRevoked()) return "<Revoked Proxy>";  // as Node prints it
+  if ((!value->IsSymbol() && value->ToString(context).ToLocal(&text)) ||
+      value->ToDetailString(context).ToLocal(&text)) {
+    return ToUtf8(isolate, text);
+  }
+  return "<unprintable exception>";
 }
 
 // The error's `stack` if it is a string; a getter that throws (or a revoked Proxy) gives "".
