@@ -1,31 +1,51 @@
-// TextEncoder and TextDecoder (UTF-8), with TextDecoder's streaming mode: bytes of a character split across
-// two chunks are held back until the rest arrives.
+// TextEncoder and TextDecoder (UTF-8 only) per the WHATWG Encoding standard: BOM stripped unless
+// `ignoreBOM`, `fatal` throws on invalid bytes, otherwise each invalid maximal subpart becomes U+FFFD, and
+// `stream: true` holds back a sequence split across chunks until the rest arrives.
 const prim = primordials.encoding;
 
-// Length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence.
-function completePrefix(bytes) {
-  const n = bytes.length;
-  for (let back = 1; back <= Math.min(3, n); back++) {
-    const b = bytes[n - back];
-    if ((b & 0xc0) !== 0x80) {  // a lead byte (or ASCII): does its sequence fit in what we have?
-      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-      return need > back ? n - back : n;
-    }
+// The standard's labels for UTF-8 (matched after trimming ASCII whitespace, case-insensitively).
+const utf8Labels = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
+
+function toBytes(input) {
+  if (input === undefined) return new Uint8Array(0);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && input instanceof SharedArrayBuffer)) {
+    return new Uint8Array(input);
   }
-  return n;
+  throw internal.typeError('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView');
+}
+
+function invalidData() {
+  return internal.typeError('The encoded data was not valid for encoding utf-8', 'ERR_ENCODING_INVALID_ENCODED_DATA');
 }
 
 class TextDecoder {
-  #pending = null;
+  #fatal;
+  #ignoreBOM;
+  #pending = null;   // bytes of an unfinished sequence from the previous `stream: true` call
+  #bomSeen = false;  // the first character of this stream has been output (only it may be a BOM)
+
   constructor(label = 'utf-8', options = {}) {
-    if (!/^utf-?8$/i.test(String(label))) throw new RangeError(`The "${label}" encoding is not supported`);
-    this.fatal = Boolean(options.fatal);
+    const name = `${label}`.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
+    if (!utf8Labels.has(name)) {
+      const error = new RangeError(`The "${label}" encoding is not supported`);
+      error.code = 'ERR_ENCODING_NOT_SUPPORTED';
+      throw error;
+    }
+    if (options !== undefined && options !== null && typeof options !== 'object') {
+      throw internal.typeError('The "options" argument must be of type object');
+    }
+    this.#fatal = Boolean(options?.fatal);
+    this.#ignoreBOM = Boolean(options?.ignoreBOM);
   }
+
   get encoding() { return 'utf-8'; }
-  decode(input = new Uint8Array(0), options = {}) {
-    let bytes = ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
-      : input instanceof ArrayBuffer ? new Uint8Array(input) : null;
-    if (!bytes) throw internal.typeError('The "input" argument must be an ArrayBuffer or ArrayBufferView');
+  get fatal() { return this.#fatal; }
+  get ignoreBOM() { return this.#ignoreBOM; }
+
+  decode(input = undefined, options = {}) {
+    let bytes = toBytes(input);
+    const stream = Boolean(options?.stream);
     if (this.#pending) {
       const joined = new Uint8Array(this.#pending.length + bytes.length);
       joined.set(this.#pending);
@@ -33,20 +53,44 @@ class TextDecoder {
       bytes = joined;
       this.#pending = null;
     }
-    if (options.stream) {
-      const cut = completePrefix(bytes);
-      if (cut < bytes.length) this.#pending = bytes.slice(cut);
-      return prim.decode(bytes, 0, cut);
+    let end = bytes.length;
+    if (this.#fatal || stream) {
+      const [valid, complete] = prim.scan(bytes);
+      // Unfinished at the end of the stream is an error too; in a stream it waits for the next chunk.
+      if (this.#fatal && (!valid || (!stream && complete < end))) {
+        this.#bomSeen = false;
+        throw invalidData();
+      }
+      if (stream) {
+        if (complete < end) this.#pending = bytes.slice(complete);
+        end = complete;
+      }
     }
-    return prim.decode(bytes);
+    let text = prim.decode(bytes, 0, end);
+    if (!this.#bomSeen && text.length > 0) {
+      this.#bomSeen = true;
+      if (!this.#ignoreBOM && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (!stream) this.#bomSeen = false;  // the next call starts a new stream
+    return text;
   }
+
+  get [Symbol.toStringTag]() { return 'TextDecoder'; }
 }
 
 class TextEncoder {
   get encoding() { return 'utf-8'; }
-  encode(input = '') { return prim.encode(String(input)); }
+  // A lone surrogate becomes U+FFFD (ef bf bd), as the standard's USVString conversion says.
+  encode(input = '') { return prim.encode(`${input}`); }
+  encodeInto(source, destination) {
+    if (!(destination instanceof Uint8Array)) {
+      throw internal.typeError('The "dest" argument must be an instance of Uint8Array');
+    }
+    const [read, written] = prim.encodeInto(`${source}`, destination);
+    return { read, written };
+  }
+  get [Symbol.toStringTag]() { return 'TextEncoder'; }
 }
 
 globalThis.TextDecoder = TextDecoder;
 globalThis.TextEncoder = TextEncoder;
-internal.utf8CompletePrefix = completePrefix;

@@ -1,6 +1,9 @@
 // The global fs (spec 4): FileHandle over the fs primordials; every call blocks only the calling fiber.
 const prim = primordials.fs;
-const decoder = new TextDecoder();
+// Like Node's readFile(path, 'utf8'), a leading BOM is part of the file's text.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+// Node's kIoMaxLength: readFile refuses more than this, so an endless file ('/dev/zero') ends in an error.
+const kMaxReadFile = 2 ** 31 - 1;
 
 function checkPath(path) {
   if (typeof path !== 'string') throw internal.typeError('The "path" argument must be of type string');
@@ -35,12 +38,22 @@ function withStatMethods(stat) {
   return stat;
 }
 
+function tooLarge(size) {
+  const error = new RangeError(`File size (${size}) is greater than 2 GiB`);
+  error.code = 'ERR_FS_FILE_TOO_LARGE';
+  return error;
+}
+
 function readAll(handle) {
+  const size = Number(handle.fstat().size);
+  if (size > kMaxReadFile) throw tooLarge(size);
   const chunks = [];
   let total = 0;
-  for (let chunk; (chunk = handle.read(1 << 20)) !== null;) {
+  // A size of 0 may be a lie (/proc, /dev/zero, pipes): count what actually arrives.
+  for (let chunk; (chunk = handle.read(Math.min(1 << 20, kMaxReadFile + 1 - total))) !== null;) {
     chunks.push(chunk);
     total += chunk.length;
+    if (total > kMaxReadFile) throw tooLarge(total);
   }
   const out = new Uint8Array(total);
   let at = 0;

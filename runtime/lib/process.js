@@ -15,6 +15,25 @@ function hrtime(previous) {
 }
 hrtime.bigint = () => prim.hrtime();
 
+// process.stdout/stderr.write(chunk[, encoding][, callback]) as Node's: a string (UTF-8) or a Uint8Array's
+// bytes, written unbuffered; the callback runs after the write, as a microtask.
+function writer(fd) {
+  return function write(chunk, encoding, callback) {
+    if (typeof encoding === 'function') [encoding, callback] = [undefined, encoding];
+    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+      throw internal.typeError('The "chunk" argument must be of type string or an instance of Uint8Array');
+    }
+    if (typeof chunk === 'string' && encoding !== undefined && encoding !== null &&
+        !/^utf-?8$/i.test(String(encoding))) {
+      const message = `Unknown encoding: ${String(encoding)} (only utf8 is supported)`;
+      throw internal.typeError(message, 'ERR_UNKNOWN_ENCODING');
+    }
+    primordials.console.write(fd, chunk);
+    if (typeof callback === 'function') queueMicrotask(() => callback(null));
+    return true;
+  };
+}
+
 let exitCode;
 const versions = prim.versions();
 const process = {
@@ -36,8 +55,8 @@ const process = {
     exitCode = code;
     prim.setExitCode(code);
   },
-  stdout: { write: (text) => { primordials.console.write(1, String(text)); return true; } },
-  stderr: { write: (text) => { primordials.console.write(2, String(text)); return true; } },
+  stdout: { write: writer(1) },
+  stderr: { write: writer(2) },
 };
 globalThis.process = process;
 

@@ -44,8 +44,7 @@ bool ArgId(const Args& info, int index, const char* name, uint64_t* out) {
 
 bool ArgString(const Args& info, int index, const char* name, std::string* out) {
   if (!info[index]->IsString()) return Fail(info, name, "of type string");
-  v8::String::Utf8Value utf8(info.GetIsolate(), info[index]);
-  out->assign(*utf8, utf8.length());
+  *out = ToUtf8(info.GetIsolate(), info[index].As<v8::String>());
   if (out->find('\0') != std::string::npos) {
     ThrowTypeError(info.GetIsolate(), std::string("The \"") + name + "\" argument must not contain null bytes",
                    "ERR_INVALID_ARG_VALUE");
@@ -90,8 +89,7 @@ bool ArgInt(const Args& info, int index, const char* name, int64_t min, int64_t 
 bool ArgBytes(const Args& info, int index, const char* name, std::string* out) {
   v8::Local<v8::Value> v = info[index];
   if (v->IsString()) {
-    v8::String::Utf8Value utf8(info.GetIsolate(), v);
-    out->assign(*utf8, utf8.length());
+    *out = ToUtf8(info.GetIsolate(), v.As<v8::String>());
     return true;
   }
   if (v->IsArrayBufferView()) {
@@ -107,6 +105,16 @@ bool ArgFunction(const Args& info, int index, const char* name, v8::Local<v8::Fu
   if (!info[index]->IsFunction()) return Fail(info, name, "a function");
   *out = info[index].As<v8::Function>();
   return true;
+}
+
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::String> s) {
+  // Utf8Length counts a lone surrogate as 3 bytes, the size of its U+FFFD.
+  std::string out(static_cast<size_t>(s->Utf8Length(isolate)), '\0');
+  if (!out.empty()) {
+    s->WriteUtf8(isolate, out.data(), static_cast<int>(out.size()), nullptr,
+                 v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  }
+  return out;
 }
 
 v8::Local<v8::String> NewString(v8::Isolate* isolate, const std::string& s) {

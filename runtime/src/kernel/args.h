@@ -24,6 +24,10 @@ bool ArgInt(const Args& info, int index, const char* name, int64_t min, int64_t 
 bool ArgBytes(const Args& info, int index, const char* name, std::string* out);
 bool ArgFunction(const Args& info, int index, const char* name, v8::Local<v8::Function>* out);
 
+// `s` as UTF-8, a lone surrogate written as U+FFFD (ef bf bd) as the Encoding standard requires: every
+// string the runtime hands to the OS (files, sockets, console, paths) goes through here.
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::String> s);
+
 v8::Local<v8::String> NewString(v8::Isolate* isolate, const std::string& s);
 // A Uint8Array holding a copy of `len` bytes.
 v8::Local<v8::Uint8Array> NewBytes(v8::Isolate* isolate, const char* data, size_t len);

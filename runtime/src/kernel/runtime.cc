@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 
+#include "kernel/args.h"
 #include "kernel/runtime_state.h"
 
 namespace corojs {
@@ -19,9 +20,30 @@ namespace {
 RuntimeState state;
 int exit_code = 0;
 
-std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, utf8.length()) : std::string("<unprintable exception>");
+// `value` as text: its String() where that works, else V8's detail string, which needs no script (a Symbol
+// gives `Symbol(x)`, an object whose toString throws `#<Object>`).
+std::string Describe(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::String> text;
+  if (value->IsProxy() && value.As<v8::Proxy>()->IsRevoked()) return "<Revoked Proxy>";  // as Node prints it
+  if ((!value->IsSymbol() && value->ToString(context).ToLocal(&text)) ||
+      value->ToDetailString(context).ToLocal(&text)) {
+    return ToUtf8(isolate, text);
+  }
+  return "<unprintable exception>";
+}
+
+// The error's `stack` if it is a string; a getter that throws (or a revoked Proxy) gives "".
+std::string StackOf(v8::Isolate* isolate, v8::Local<v8::Value> exception) {
+  if (!exception->IsObject() || exception->IsProxy()) return "";
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> stack;
+  if (!exception.As<v8::Object>()->Get(isolate->GetCurrentContext(), NewUtf8(isolate, "stack")).ToLocal(&stack) ||
+      !stack->IsString()) {
+    return "";
+  }
+  return ToUtf8(isolate, stack.As<v8::String>());
 }
 
 void WriteAll(int fd, const std::string& text) {
@@ -65,7 +87,7 @@ void ReportValue(v8::Isolate* isolate, v8::Local<v8::Value> exception, v8::Local
   int line = message.IsEmpty() ? 0 : message->GetLineNumber(context).FromMaybe(0);
   int column = message.IsEmpty() ? -1 : message->GetStartColumn(context).FromMaybe(-1);
   if (line > 0 && column >= 0 && message->GetScriptResourceName()->IsString()) {  // errors thrown by the loader have no location
-    std::string file = ToUtf8(isolate, message->GetScriptResourceName());
+    std::string file = Describe(isolate, message->GetScriptResourceName());
     out += file + ":" + std::to_string(line) + ":" + std::to_string(column + 1) + "\n";
     v8::Local<v8::String> source_line;
     if (message->GetSourceLine(context).ToLocal(&source_line)) {
@@ -74,14 +96,8 @@ void ReportValue(v8::Isolate* isolate, v8::Local<v8::Value> exception, v8::Local
     }
     out += "\n";
   }
-  std::string description;
-  if (exception->IsObject()) {
-    v8::Local<v8::Value> stack;
-    if (exception.As<v8::Object>()->Get(context, NewUtf8(isolate, "stack")).ToLocal(&stack) && stack->IsString()) {
-      description = ToUtf8(isolate, stack);
-    }
-  }
-  if (description.empty()) description = "Uncaught " + ToUtf8(isolate, exception);
+  std::string description = StackOf(isolate, exception);
+  if (description.empty()) description = "Uncaught " + Describe(isolate, exception);
   out += description + "\n";
   WriteAll(2, out);
 }
