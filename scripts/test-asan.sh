@@ -16,9 +16,8 @@ export SOAK_SECONDS=${SOAK_SECONDS:-60}
 export SOAK_RSS_BOUND=off  # ASan's quarantine keeps freed memory on purpose
 export COROJS_TEST_FIBER_LIMIT=4000  # ASan's own per-thread mappings would exhaust vm.max_map_count first
 export FUZZ_PROGRAMS=${FUZZ_PROGRAMS:-2000}  # mixed programs per backend: ASan runs them ~5x slower
-# The behaviour suite under both fiber backends (the ucontext one announces every switch to ASan), then the
-# reliability suite under the default backend.
-COROJS_FIBER_BACKEND=ucontext node --test --test-concurrency=1 --test-reporter=spec \
-  $(find runtime/test/behaviour -name '*.test.mjs' | sort)
-COROJS_FIBER_BACKEND=thread node --test --test-concurrency=1 --test-reporter=spec \
-  $(find runtime/test/behaviour runtime/test/reliability -name '*.test.mjs' | sort)
+# The behaviour and reliability suites under every fiber backend (same-thread switches are announced to ASan).
+for backend in fcontext ucontext thread; do
+  COROJS_FIBER_BACKEND=$backend node --test --test-concurrency=1 --test-reporter=spec \
+    $(find runtime/test/behaviour runtime/test/reliability -name '*.test.mjs' | sort)
+done

@@ -15,7 +15,7 @@ test(`the ${BACKEND} fiber backend is the one running`, async () => {
 test('an unknown --fiber-backend is a usage error', async () => {
   const r = await runSource('console.log(1);', { runtimeArgs: ['--fiber-backend=green'] });
   assert.equal(r.code, 9);
-  assert.match(r.stderr, /--fiber-backend must be 'thread' or 'ucontext'/);
+  assert.match(r.stderr, /--fiber-backend must be 'fcontext', 'ucontext' or 'thread'/);
 });
 
 test('exceptions thrown and caught across switches keep their own try/catch and stack', async () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const COROJS = resolve(process.env.COROJS_BIN ?? join(ROOT, 'build/corojs'));
 // The fiber backend every test script runs on (scripts/test.sh runs the suite once per backend).
-export const BACKEND = process.env.COROJS_FIBER_BACKEND ?? 'thread';
+export const BACKEND = process.env.COROJS_FIBER_BACKEND ?? 'fcontext';
 export const BACKEND_ARGS = [`--fiber-backend=${BACKEND}`];
 
 // Writes `source` to a fresh temp dir as main.mjs (plus any `files`) and returns the script's path.

@@ -1,25 +1,27 @@
 // Seeded whole programs mixing fibers, promise jobs, async functions, timers and sockets
-// (fixtures/fuzz-programs.mjs): at least 10,000 programs on every fiber backend, each task accounted for
+// (fixtures/fuzz-programs.mjs): at least 10,000 programs on the suite's fiber backend (scripts/test.sh runs
+// it on each), each task accounted for
 // (ended, errored or cleared), every echoed byte checked, no crash, no hang. FUZZ_SEED and FUZZ_PROGRAMS
 // override; a failure prints the seed that reproduces it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCorojs } from '../behaviour/run-corojs.mjs';
+import { BACKEND, runCorojs } from '../behaviour/run-corojs.mjs';
 
 const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/fuzz-programs.mjs');
 const PROGRAMS = Number(process.env.FUZZ_PROGRAMS ?? 10000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const PER_PROCESS = 2000;
 
-for (const backend of ['thread', 'ucontext']) {
+{
+  const backend = BACKEND;
   test(`${PROGRAMS} seeded mixed programs on the ${backend} backend: every task accounted for`, { timeout: 600000 }, async () => {
     let programs = 0;
     for (let batch = 0; programs < PROGRAMS; batch++) {
       const seed = SEED + batch;
       const count = Math.min(PER_PROCESS, PROGRAMS - programs);
-      const r = await runCorojs(FIXTURE, { args: [String(seed), String(count)], runtimeArgs: [`--fiber-backend=${backend}`], timeoutMs: 240000 });
+      const r = await runCorojs(FIXTURE, { args: [String(seed), String(count)], timeoutMs: 240000 });
       const where = `(seed ${seed}, ${count} programs, ${backend})`;
       assert.equal(r.signal, null, `killed by ${r.signal}, a hang or a crash ${where}: ${r.stderr.slice(-3000)}`);
       assert.equal(r.code, 0, `exit ${r.code} ${where}: ${r.stderr.slice(-3000)}`);
