@@ -288,7 +288,8 @@ void FiberBody(Fiber* self) {
       backend->Leave(self, next);
       return;
     }
-    backend->Park(self, next);
+    // A finished fiber waits in the pool, so it may itself be the next job (e.g. the new job runner).
+    if (next != self) backend->Park(self, next);
   }
 }
 

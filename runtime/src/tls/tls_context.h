@@ -24,9 +24,9 @@ class TlsContext : public BaseHandle {
   static constexpr HandleKind kKind = HandleKind::kTlsContext;
   TlsContext(v8::Isolate* isolate, v8::Local<v8::Function> resolver);
   HandleKind kind() const override { return kKind; }
-  void Close() override { closed_ = true; }
+  // Closing a context is closing its id: handshakes under way keep it alive through their own reference.
+  void Close() override {}
 
-  bool closed() const { return closed_; }
   SSL_CTX* handshake_ctx() const { return handshake_ctx_.get(); }
   // The context for `servername`, asking the resolver on a miss; nullptr after throwing a JS exception.
   SSL_CTX* ContextFor(v8::Isolate* isolate, const std::string& servername);
@@ -35,7 +35,6 @@ class TlsContext : public BaseHandle {
   v8::Global<v8::Function> resolver_;
   SslCtxPtr handshake_ctx_;  // holds no certificate: the SNI callback switches each connection to its own
   std::map<std::string, SslCtxPtr> by_servername_;
-  bool closed_ = false;
 };
 
 // A server or client SSL_CTX with the runtime's protocol floor (TLS 1.2) and defaults.
