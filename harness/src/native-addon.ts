@@ -4,24 +4,34 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface NativeEchoOptions {
+export interface NativeLoadOptions {
   host: string;
   port: number;
+  protocol: 'echo' | 'http';
+  tls: boolean;
+  caPem: string;
+  servernames: string[];
+  handshake: boolean;
   connections: number;
   messageSize: number;
   warmupS: number;
   durationS: number;
+  drainS: number;
   open: boolean;
   ratePerS: number;
+  serverPid: number;
 }
 
-export interface NativeEchoResult {
+export interface NativeLoadResult {
   completed: number;
   errors: number;
   mismatches: number;
   firstError: string;
+  scheduled: number;
+  unsent: number;
   elapsedS: number;
   cpuS: number;
+  serverCpuS: number; // -1 when not read
   correctedNs: Float64Array;
   uncorrectedNs: Float64Array;
   lagNs: Float64Array;
@@ -30,7 +40,7 @@ export interface NativeEchoResult {
 export interface NativeAddon {
   rawUcontextSwitchNs(roundTrips: number): number;
   threadHandoffSwitchNs(roundTrips: number, cpu: number): number;
-  runEchoLoad(options: NativeEchoOptions): NativeEchoResult;
+  runLoad(options: NativeLoadOptions): NativeLoadResult;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');

@@ -1,10 +1,12 @@
-// The echo load generator for tcp-echo and tls-echo: closed loop (max throughput) or open loop (constant
-// arrival rate, latency from the intended send), every reply checked byte for byte.
+// The Node echo load generator for tcp-echo and tls-echo (the cross-check of the native one, LAB_JS_LOADGEN=1):
+// closed loop (max throughput) or open loop (constant arrival rate, latency from the intended send), every
+// reply checked byte for byte.
 import net from 'node:net';
 import tls from 'node:tls';
 import { createLatencyHistogram, encodeHistogram, recordNs } from '../recorders/histogram.js';
 import { EchoReassembler, echoMatches, makeEchoPayload, stampSequence } from './echo-check.js';
-import type { EchoLoadConfig, LoadResult } from './loadgen-protocol.js';
+import { readProcSnapshot } from '../recorders/proc-sampler.js';
+import { serverCpuFigures, type LoadConfig, type LoadResult } from './loadgen-protocol.js';
 import { intendedSendNs, latencies, type RatePlan } from './rate-schedule.js';
 
 const nowNs = (): number => Number(process.hrtime.bigint());
@@ -26,7 +28,7 @@ function fail(state: RunState, message: string): void {
   state.firstError ??= message;
 }
 
-function connect(config: EchoLoadConfig, connection: number): Promise<net.Socket> {
+function connect(config: LoadConfig, connection: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     if (config.transport === 'tcp') {
       const socket = net.connect(config.port, config.host, () => resolve(socket));
@@ -92,7 +94,7 @@ function waitUntil(targetNs: number): Promise<void> {
   });
 }
 
-async function steadyConnection(config: EchoLoadConfig, state: RunState, connection: number, plan: RatePlan | null): Promise<void> {
+async function steadyConnection(config: LoadConfig, state: RunState, connection: number, plan: RatePlan | null): Promise<void> {
   let socket: net.Socket;
   try {
     socket = await connect(config, connection);
@@ -102,6 +104,7 @@ async function steadyConnection(config: EchoLoadConfig, state: RunState, connect
   }
   const payload = makeEchoPayload(config.messageSize, connection);
   const channel = new EchoChannel(socket, new EchoReassembler(config.messageSize));
+  let freeAt = nowNs();
   try {
     for (let index = 0; ; index++) {
       let intended = 0;
@@ -115,6 +118,7 @@ async function steadyConnection(config: EchoLoadConfig, state: RunState, connect
       stampSequence(payload, index);
       const reply = await channel.exchange(payload);
       const repliedAt = nowNs();
+      freeAt = repliedAt;
       if (!echoMatches(payload, reply)) {
         state.mismatches++;
         state.firstError ??= `connection ${connection}: echo mismatch at message ${index}`;
@@ -123,7 +127,7 @@ async function steadyConnection(config: EchoLoadConfig, state: RunState, connect
       if (sentAt < state.measureFromNs || repliedAt > state.endNs) continue;
       state.completed++;
       if (plan) {
-        const l = latencies(intended, sentAt, repliedAt);
+        const l = latencies(intended, sentAt, repliedAt, freeAt);
         recordNs(state.corrected, l.correctedNs);
         recordNs(state.uncorrected, l.uncorrectedNs);
         recordNs(state.lag, l.lagNs);
@@ -139,7 +143,7 @@ async function steadyConnection(config: EchoLoadConfig, state: RunState, connect
 }
 
 // Each operation: a fresh connection (and TLS handshake), one checked message, close.
-async function handshakeLoop(config: EchoLoadConfig, state: RunState, worker: number): Promise<void> {
+async function handshakeLoop(config: LoadConfig, state: RunState, worker: number): Promise<void> {
   const payload = makeEchoPayload(config.messageSize, worker);
   for (let index = 0; nowNs() < state.endNs; index++) {
     const startedAt = nowNs();
@@ -167,7 +171,7 @@ async function handshakeLoop(config: EchoLoadConfig, state: RunState, worker: nu
   }
 }
 
-export async function runEchoLoad(config: EchoLoadConfig): Promise<LoadResult> {
+export async function runEchoLoad(config: LoadConfig): Promise<LoadResult> {
   const startNs = nowNs();
   const measureFromNs = startNs + config.warmupS * 1e9;
   const state: RunState = {
@@ -182,23 +186,42 @@ export async function runEchoLoad(config: EchoLoadConfig): Promise<LoadResult> {
   };
   const plan: RatePlan | null =
     config.mode === 'open' ? { startNs: startNs + 50e6, ratePerS: config.ratePerS ?? 1000, connections: config.connections } : null;
+  // The generator's and the server's CPU are read at the window's edges (timers), like the native generator.
+  const serverCpuS = (): number => (config.serverPid ? (readProcSnapshot(config.serverPid)?.cpuTicks ?? NaN) / 100 : NaN);
   let cpuAtMeasure = process.cpuUsage();
-  const measureTimer = setTimeout(() => (cpuAtMeasure = process.cpuUsage()), config.warmupS * 1000);
+  let serverAtMeasure = NaN;
+  let window = { cpuS: NaN, serverCpuS: NaN, elapsedS: config.durationS };
+  let openedAt = nowNs();
+  const measureTimer = setTimeout(() => {
+    cpuAtMeasure = process.cpuUsage();
+    serverAtMeasure = serverCpuS();
+    openedAt = nowNs();
+  }, config.warmupS * 1000);
+  const endTimer = setTimeout(() => {
+    const cpu = process.cpuUsage(cpuAtMeasure);
+    window = { cpuS: (cpu.user + cpu.system) / 1e6, serverCpuS: serverCpuS() - serverAtMeasure, elapsedS: (nowNs() - openedAt) / 1e9 };
+  }, (config.warmupS + config.durationS) * 1000);
   const workers = Array.from({ length: config.connections }, (_, k) =>
     config.pattern === 'handshake' ? handshakeLoop(config, state, k) : steadyConnection(config, state, k, plan),
   );
   await Promise.all(workers);
   clearTimeout(measureTimer);
-  const cpu = process.cpuUsage(cpuAtMeasure);
+  clearTimeout(endTimer);
+  if (Number.isNaN(window.cpuS)) {
+    const cpu = process.cpuUsage(cpuAtMeasure);
+    window = { cpuS: (cpu.user + cpu.system) / 1e6, serverCpuS: serverCpuS() - serverAtMeasure, elapsedS: (nowNs() - openedAt) / 1e9 };
+  }
   const elapsedS = config.durationS;
   const result: LoadResult = {
+    generator: 'node',
     completed: state.completed,
     errors: state.errors,
     mismatches: state.mismatches,
     elapsedS,
     throughputPerS: state.completed / elapsedS,
     histogram: encodeHistogram(state.corrected),
-    cpuPct: Math.round(((cpu.user + cpu.system) / 1e6 / Math.max(elapsedS, (nowNs() - measureFromNs) / 1e9)) * 1000) / 10,
+    cpuPct: Math.round((window.cpuS / window.elapsedS) * 1000) / 10,
+    ...serverCpuFigures(window.serverCpuS, window.elapsedS, state.completed),
   };
   if (state.firstError) result.firstError = state.firstError;
   if (plan) {

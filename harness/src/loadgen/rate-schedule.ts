@@ -20,7 +20,9 @@ export function arrivalsDueBy(plan: RatePlan, nowNs: number): number {
 }
 
 // Corrected latency counts from the intended send; uncorrected from the actual send; lag is the generator's own
-// delay in sending, which must stay small or the run measures the generator.
-export function latencies(intendedNs: number, actualSendNs: number, replyNs: number): { correctedNs: number; uncorrectedNs: number; lagNs: number } {
-  return { correctedNs: replyNs - intendedNs, uncorrectedNs: replyNs - actualSendNs, lagNs: Math.max(0, actualSendNs - intendedNs) };
+// delay in sending, counted from max(intended send, the moment the connection became free): a slow reply that
+// holds the connection is the server's latency, not the generator's lag. Lag must stay small or the run
+// measures the generator.
+export function latencies(intendedNs: number, actualSendNs: number, replyNs: number, connectionFreeNs = -Infinity): { correctedNs: number; uncorrectedNs: number; lagNs: number } {
+  return { correctedNs: replyNs - intendedNs, uncorrectedNs: replyNs - actualSendNs, lagNs: Math.max(0, actualSendNs - Math.max(intendedNs, connectionFreeNs)) };
 }

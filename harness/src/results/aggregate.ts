@@ -1,14 +1,17 @@
 // Folds per-repetition measurements of one point (workload, variant, runtime, mode) into a WorkloadResult.
-import { encodeHistogram, mergeEncoded, summarizeUs } from '../recorders/histogram.js';
-import type { LatencySummaryUs, LoadMode, RuntimeName, WorkloadResult } from './schema.js';
+import { decodeHistogram, encodeHistogram, mergeEncoded, summarizeUs } from '../recorders/histogram.js';
+import type { LatencySummaryUs, LoadMode, RepetitionRecord, RuntimeName, WorkloadResult } from './schema.js';
 
 export interface RepetitionSample {
   throughputPerS: number;
   histogram?: string; // encoded, ns
   histogramUncorrected?: string;
   latencyUs?: LatencySummaryUs; // when the program summarised its own latencies (self-timed workloads)
-  serverCpuPct: number;
+  serverCpuPct: number; // over the measured window
   serverRssBytes: number;
+  generatorCpuPct?: number; // the load generator's (or peer's) own CPU over the same window
+  serverCpuUsPerOp?: number; // server CPU per answered operation, µs
+  generator?: string;
   invalidReason?: string; // set when this repetition cannot be trusted
 }
 
@@ -19,6 +22,7 @@ export interface PointKey {
   mode: LoadMode;
   connections: number;
   offeredRatePerS?: number;
+  loadFraction?: number;
 }
 
 export function median(values: readonly number[]): number {
@@ -53,11 +57,30 @@ export function aggregatePoint(key: PointKey, reps: readonly RepetitionSample[],
   };
   if (reasons.length) result.invalid_reason = reasons.join('; ');
   if (key.offeredRatePerS !== undefined) result.offered_rate_per_s = key.offeredRatePerS;
+  if (key.loadFraction !== undefined) result.load_fraction = key.loadFraction;
+  if (reps.length) {
+    result.generator_cpu_pct = round(median(reps.map((r) => r.generatorCpuPct ?? 0)));
+    const perOp = reps.map((r) => r.serverCpuUsPerOp).filter((x): x is number => x !== undefined);
+    if (perOp.length === reps.length) result.server_cpu_us_per_op = round(median(perOp), 2);
+    const generators = [...new Set(reps.map((r) => r.generator).filter((g): g is string => Boolean(g)))];
+    if (generators.length) result.generator = generators.join('+');
+    result.repetitions = reps.map(repetitionRecord);
+  }
   if (merged) result.histogram = encodeHistogram(merged);
   const uncorrected = reps.map((r) => r.histogramUncorrected).filter((h): h is string => Boolean(h));
   if (uncorrected.length) result.latency_uncorrected_us = summarizeUs(mergeEncoded(uncorrected));
   if (key.runtime === 'corojs') result.fiber_backend = 'thread';
   return result;
+}
+
+function repetitionRecord(r: RepetitionSample): RepetitionRecord {
+  const record: RepetitionRecord = { throughput_per_s: round(r.throughputPerS), server_cpu_pct: round(r.serverCpuPct), generator_cpu_pct: round(r.generatorCpuPct ?? 0) };
+  if (r.serverCpuUsPerOp !== undefined) record.server_cpu_us_per_op = round(r.serverCpuUsPerOp, 2);
+  if (r.histogram) record.latency_us = summarizeUs(decodeHistogram(r.histogram));
+  else if (r.latencyUs) record.latency_us = r.latencyUs;
+  if (r.histogramUncorrected) record.latency_uncorrected_us = summarizeUs(decodeHistogram(r.histogramUncorrected));
+  if (r.invalidReason) record.invalid_reason = r.invalidReason;
+  return record;
 }
 
 function medianLatency(latencies: readonly LatencySummaryUs[]): LatencySummaryUs {

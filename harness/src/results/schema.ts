@@ -40,6 +40,23 @@ export interface WorkloadResult {
   latency_uncorrected_us?: LatencySummaryUs; // open-loop runs: measured from the actual send
   histogram?: string; // HdrHistogram encoded (base64, compressed) for percentile plots
   fiber_backend?: string; // corojs only: thread | ucontext
+  // Who generated the load (native, node, wrk, autocannon) and its CPU (median of repetitions, 100 = a core).
+  generator?: string;
+  generator_cpu_pct?: number;
+  server_cpu_us_per_op?: number; // median over repetitions: server CPU (utime+stime) per answered operation
+  load_fraction?: number; // open-loop ladder rung: the rate as a fraction of the slowest target's closed-loop throughput
+  repetitions?: RepetitionRecord[]; // every repetition's own figures, for auditing the point
+}
+
+// One repetition of a workload point, measured over its window.
+export interface RepetitionRecord {
+  throughput_per_s: number;
+  server_cpu_pct: number; // the server's (measured program's) CPU, 100 = one core
+  generator_cpu_pct: number; // the load generator's (dns: dnsmasq's) CPU; 0 where there is none (file-io)
+  server_cpu_us_per_op?: number;
+  latency_us?: LatencySummaryUs; // corrected (open loop: from the intended send)
+  latency_uncorrected_us?: LatencySummaryUs; // from the actual send
+  invalid_reason?: string;
 }
 
 export interface SwitchRung {

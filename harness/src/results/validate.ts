@@ -66,6 +66,13 @@ export function validateResultFile(file: Json): string[] {
     if (w.valid === true && (w.samples as number[]).length < 3) problems.push(`${where}.samples: a valid entry needs >= 3 repetitions`);
     if (w.valid === false && !isString(w.invalid_reason)) problems.push(`${where}.invalid_reason: an invalid entry must say why`);
     if (w.mode === 'open' && w.valid === true && !isNumber(w.offered_rate_per_s)) problems.push(`${where}.offered_rate_per_s: missing on an open-loop entry`);
+    if ('repetitions' in w) {
+      if (!Array.isArray(w.repetitions)) problems.push(`${where}.repetitions: not an array`);
+      else w.repetitions.forEach((r, k) => checkFields(`${where}.repetitions[${k}]`, r, { throughput_per_s: nonNegative, server_cpu_pct: nonNegative, generator_cpu_pct: nonNegative }, problems));
+    }
+    for (const field of ['server_cpu_us_per_op', 'generator_cpu_pct'] as const) {
+      if (field in w && !nonNegative(w[field])) problems.push(`${where}.${field}: invalid value ${JSON.stringify(w[field])}`);
+    }
   });
   (f.switch_ladder as Json[]).forEach((r, i) =>
     checkFields(`switch_ladder[${i}]`, r, { rung: isString, ns_per_switch: nonNegative, samples: numberArray }, problems));

@@ -1,22 +1,29 @@
-// http-hello: keep-alive "hello world" driven by wrk (C, one thread) and by autocannon (Node), closed loop.
+// http-hello: keep-alive "hello world". The native generator (HTTP/1.1 GETs, every response parsed and its body
+// checked) runs closed loop and the open-loop ladder; wrk (C, one thread, Lua body check) and, in the default
+// suite, autocannon (Node) run closed loop beside it as cross-checks.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabConfig } from '../lab-config.js';
 import type { HttpLoadConfig, HttpLoadResult } from '../loadgen/autocannon-cli.js';
-import { parseWrkOutput, WRK_CHECK_SCRIPT } from '../loadgen/wrk-output.js';
+import { parseWrkOutput, wrkCheckScript } from '../loadgen/wrk-output.js';
+import { loadInvalidReason } from '../loadgen/validity.js';
 import { lastJsonLine, runCommand } from '../process/run-command.js';
-import { startProcSampler } from '../recorders/proc-sampler.js';
-import type { Measured, ServerWorkloadSpec } from './server-grid.js';
+import { measureLoad } from './load-point.js';
+import type { Measured, ServerHandle, ServerWorkloadSpec, VariantSpec } from './server-grid.js';
 
 const autocannonCli = path.join(path.dirname(fileURLToPath(import.meta.url)), '../loadgen/autocannon-cli.js');
-const SATURATED_PCT = 90;
 
-function verdict(result: HttpLoadResult, generator: string): Measured {
-  const measured: Measured = { throughputPerS: result.throughputPerS, latencyUs: result.latencyUs };
-  if (result.errors || result.mismatches) measured.invalidReason = result.firstError ?? 'errors';
-  else if (result.completed === 0) measured.invalidReason = 'no response';
-  else if (result.cpuPct > SATURATED_PCT) measured.invalidReason = `${generator} saturated (${result.cpuPct}% CPU)`;
+function verdict(result: HttpLoadResult, generator: string, serverCpuS?: number): Measured {
+  const measured: Measured = { throughputPerS: result.throughputPerS, latencyUs: result.latencyUs, generator, generatorCpuPct: result.cpuPct };
+  if (result.serverCpuPct !== undefined) measured.serverCpuPct = result.serverCpuPct;
+  if (serverCpuS !== undefined && result.completed > 0) measured.serverCpuUsPerOp = Math.round((serverCpuS * 1e8) / result.completed) / 100;
+  const why = loadInvalidReason({
+    generator, completed: result.completed, errors: result.errors, mismatches: result.mismatches, generatorCpuPct: result.cpuPct,
+    ...(result.firstError ? { firstError: result.firstError } : {}),
+    ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
+  }, 'closed');
+  if (why) measured.invalidReason = why;
   return measured;
 }
 
@@ -24,20 +31,17 @@ async function measureAutocannon(load: HttpLoadConfig, config: LabConfig): Promi
   const run = await runCommand([process.execPath, autocannonCli, JSON.stringify(load)], { cpus: config.loadCpus, timeoutMs: (load.warmupS + load.durationS) * 1000 + 30000 });
   const result = lastJsonLine<HttpLoadResult>(run.stdout);
   if (!result) throw new Error(`autocannon failed: ${run.stderr.trim().slice(-300)}`);
-  return verdict(result, 'autocannon');
+  return verdict(result, 'autocannon', result.serverCpuS);
 }
 
-async function measureWrk(load: HttpLoadConfig, config: LabConfig): Promise<Measured> {
+async function measureWrk(load: HttpLoadConfig, serverPid: number, config: LabConfig): Promise<Measured> {
   mkdirSync(config.workDir, { recursive: true });
-  const script = path.join(config.workDir, 'wrk-check.lua');
-  writeFileSync(script, WRK_CHECK_SCRIPT);
-  const wrk = (seconds: number, onSpawn?: (pid: number) => void) =>
-    runCommand(['wrk', '-t1', `-c${load.connections}`, `-d${Math.max(1, Math.round(seconds))}s`, '--latency', '-s', script, load.url], { cpus: config.loadCpus, timeoutMs: (seconds + 30) * 1000, ...(onSpawn ? { onSpawn } : {}) });
+  const script = path.join(config.workDir, `wrk-check-${serverPid}.lua`);
+  writeFileSync(script, wrkCheckScript(serverPid));
+  const wrk = (seconds: number) =>
+    runCommand(['wrk', '-t1', `-c${load.connections}`, `-d${Math.max(1, Math.round(seconds))}s`, '--latency', '-s', script, load.url], { cpus: config.loadCpus, timeoutMs: (seconds + 30) * 1000 });
   if (load.warmupS > 0) await wrk(load.warmupS);
-  let sampler: ReturnType<typeof startProcSampler> | null = null;
-  const run = await wrk(load.durationS, (pid) => (sampler = startProcSampler(pid, 100)));
-  // Sampling stops when wrk has exited; its CPU over the run comes from the last sample taken while it lived.
-  const cpuPct = (sampler as ReturnType<typeof startProcSampler> | null)?.stop().cpuPct ?? 0;
+  const run = await wrk(load.durationS);
   if (run.code !== 0) throw new Error(`wrk failed (${run.code}): ${run.stderr.trim().slice(-300)}`);
   const parsed = parseWrkOutput(run.stdout);
   const result: HttpLoadResult = {
@@ -47,22 +51,26 @@ async function measureWrk(load: HttpLoadConfig, config: LabConfig): Promise<Meas
     elapsedS: parsed.seconds,
     throughputPerS: parsed.requests / parsed.seconds,
     latencyUs: parsed.latencyUs,
-    cpuPct,
+    cpuPct: parsed.cpu?.wrkPct ?? 0,
   };
+  if (parsed.cpu) result.serverCpuPct = parsed.cpu.serverPct;
   if (parsed.errors || parsed.badResponses) result.firstError = `wrk: ${parsed.errors} socket errors, ${parsed.badResponses} wrong responses`;
-  return verdict(result, 'wrk');
+  return verdict(result, 'wrk', parsed.cpu?.serverCpuS);
 }
 
 export function httpHelloSpec(config: LabConfig): ServerWorkloadSpec {
   const connections = 100;
   const durationS = Math.max(1, Math.round(config.durationS));
-  const load = (port: number): HttpLoadConfig => ({ url: `http://127.0.0.1:${port}/`, connections, warmupS: config.warmupS, durationS });
-  return {
-    name: 'http-hello',
-    serverArgs: [],
-    variants: [
-      { variant: 'wrk', connections, modes: ['closed'], measure: (port) => measureWrk(load(port), config) },
-      { variant: 'autocannon', connections, modes: ['closed'], measure: (port) => measureAutocannon(load(port), config) },
-    ],
-  };
+  const load = (server: ServerHandle): HttpLoadConfig => ({ url: `http://127.0.0.1:${server.port}/`, connections, warmupS: config.warmupS, durationS, serverPid: server.pid });
+  const variants: VariantSpec[] = [
+    {
+      variant: 'native', connections, modes: ['closed', 'open'],
+      measure: (server, mode, ratePerS) => measureLoad({ kind: 'http', host: '127.0.0.1', transport: 'tcp', pattern: 'steady', connections, messageSize: 0,
+        warmupS: config.warmupS, durationS: config.durationS }, server, mode, config, ratePerS),
+    },
+    { variant: 'wrk', connections, modes: ['closed'], measure: (server) => measureWrk(load(server), server.pid, config) },
+  ];
+  // autocannon saturates its core long before any server here; the quick suite leaves it out for time.
+  if (!config.quick) variants.push({ variant: 'autocannon', connections, modes: ['closed'], measure: (server) => measureAutocannon(load(server), config) });
+  return { name: 'http-hello', serverArgs: [], variants };
 }

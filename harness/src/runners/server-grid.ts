@@ -1,6 +1,8 @@
 // Runs a server workload's grid: every target's server (CoroJS on each fiber backend that really runs, node18,
 // node20) pinned to the server CPU, variants x modes x repetitions interleaved across targets, server CPU/RSS
-// sampled from /proc while each point is measured.
+// sampled from /proc while each point is measured. Each variant runs closed loop (max throughput) and then an
+// open-loop ladder: constant rates that are the same for every target (fractions of the slowest target's
+// closed-loop throughput), where server CPU per operation compares the targets at equal offered load.
 import type { LabConfig } from '../lab-config.js';
 import { startServer, type RunningServer } from '../process/server-process.js';
 import { startProcSampler } from '../recorders/proc-sampler.js';
@@ -14,37 +16,59 @@ export interface Measured {
   histogram?: string;
   histogramUncorrected?: string;
   latencyUs?: LatencySummaryUs; // when the generator reports only a summary (wrk, autocannon)
+  generator?: string; // native, node, wrk, autocannon
+  generatorCpuPct?: number; // the generator's CPU over its measured window
+  serverCpuPct?: number; // the server's CPU over the same window (else the harness's /proc sampling is used)
+  serverCpuUsPerOp?: number;
   invalidReason?: string;
 }
+
+export interface ServerHandle {
+  port: number;
+  pid: number;
+}
+
+// The open-loop ladder: fractions of the slowest target's closed-loop throughput (the same rates for all).
+export const DEFAULT_OPEN_LADDER = [0.25, 0.5];
 
 export interface VariantSpec {
   variant: string;
   connections: number;
   modes: readonly LoadMode[];
-  measure(port: number, mode: LoadMode, ratePerS?: number): Promise<Measured>;
+  measure(server: ServerHandle, mode: LoadMode, ratePerS?: number): Promise<Measured>;
 }
 
 export interface ServerWorkloadSpec {
   name: string; // result name and program name (workloads/<name>.mjs, baselines/<name>.ts)
   serverArgs: readonly string[]; // after <port> <host>
   variants: readonly VariantSpec[];
-  openLoadFraction?: number; // open-loop rate as a fraction of the slowest runtime's closed-loop throughput
+  openLadder?: readonly number[]; // open-loop rates as fractions of the slowest target's closed-loop throughput
 }
 
+const ladderOf = (spec: ServerWorkloadSpec): readonly number[] => spec.openLadder ?? DEFAULT_OPEN_LADDER;
+
 export function plannedSteps(spec: ServerWorkloadSpec, config: LabConfig): number {
-  return spec.variants.reduce((n, v) => n + v.modes.length * config.repetitions * PLANNED_TARGETS, 0);
+  const runs = (v: VariantSpec): number => v.modes.reduce((n, mode) => n + (mode === 'open' ? ladderOf(spec).length : 1), 0);
+  return spec.variants.reduce((n, v) => n + runs(v) * config.repetitions * PLANNED_TARGETS, 0);
 }
 
 async function measureRepetition(server: RunningServer, variant: VariantSpec, mode: LoadMode, ratePerS?: number): Promise<RepetitionSample> {
   const sampler = startProcSampler(server.pid);
   let measured: Measured;
   try {
-    measured = await variant.measure(server.port, mode, ratePerS);
+    measured = await variant.measure({ port: server.port, pid: server.pid }, mode, ratePerS);
   } catch (error) {
     measured = { throughputPerS: 0, invalidReason: (error as Error).message.split('\n')[0] };
   }
   const usage = sampler.stop();
-  const sample: RepetitionSample = { throughputPerS: measured.throughputPerS, serverCpuPct: usage.cpuPct, serverRssBytes: usage.maxRssBytes };
+  const sample: RepetitionSample = {
+    throughputPerS: measured.throughputPerS,
+    serverCpuPct: measured.serverCpuPct ?? usage.cpuPct,
+    serverRssBytes: usage.maxRssBytes,
+    generatorCpuPct: measured.generatorCpuPct ?? 0,
+  };
+  if (measured.serverCpuUsPerOp !== undefined) sample.serverCpuUsPerOp = measured.serverCpuUsPerOp;
+  if (measured.generator) sample.generator = measured.generator;
   if (measured.histogram) sample.histogram = measured.histogram;
   if (measured.histogramUncorrected) sample.histogramUncorrected = measured.histogramUncorrected;
   if (measured.latencyUs) sample.latencyUs = measured.latencyUs;
@@ -71,31 +95,35 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
     for (const variant of spec.variants) {
       let closedThroughputs: number[] = [];
       for (const mode of variant.modes) {
-        let ratePerS: number | undefined;
-        if (mode === 'open') {
-          const base = closedThroughputs.filter((t) => t > 0);
-          ratePerS = base.length ? Math.max(1, Math.round(Math.min(...base) * (spec.openLoadFraction ?? 0.5))) : undefined;
-        }
-        const reps = new Map<string, RepetitionSample[]>(targets.map((t) => [t.label, []]));
-        for (let rep = 1; rep <= config.repetitions; rep++) {
-          for (const target of targets) {
-            progress.step(`${spec.name} ${variant.variant} ${target.label} ${mode}${ratePerS ? ` @${ratePerS}/s` : ''} rep ${rep}/${config.repetitions}`);
-            const server = servers.get(target.label);
-            if (!server || (mode === 'open' && ratePerS === undefined)) continue;
-            reps.get(target.label)!.push(await measureRepetition(server, variant, mode, ratePerS));
+        // Closed loop is one run; open loop is the ladder of rates, set from the closed-loop throughputs.
+        const base = closedThroughputs.filter((t) => t > 0);
+        const rungs: Array<{ fraction?: number; ratePerS?: number }> = mode === 'closed'
+          ? [{}]
+          : ladderOf(spec).map((fraction) => ({ fraction, ...(base.length ? { ratePerS: Math.max(1, Math.round(Math.min(...base) * fraction)) } : {}) }));
+        for (const { fraction, ratePerS } of rungs) {
+          const reps = new Map<string, RepetitionSample[]>(targets.map((t) => [t.label, []]));
+          for (let rep = 1; rep <= config.repetitions; rep++) {
+            for (const target of targets) {
+              progress.step(`${spec.name} ${variant.variant} ${target.label} ${mode}${ratePerS ? ` @${ratePerS}/s` : ''} rep ${rep}/${config.repetitions}`);
+              const server = servers.get(target.label);
+              if (!server || (mode === 'open' && ratePerS === undefined)) continue;
+              reps.get(target.label)!.push(await measureRepetition(server, variant, mode, ratePerS));
+            }
           }
-        }
-        for (const target of targets) {
-          const key: PointKey = { name: spec.name, variant: variant.variant, runtime: target.runtime, mode, connections: variant.connections };
-          if (ratePerS !== undefined) key.offeredRatePerS = ratePerS;
-          const why = unavailable.get(target.label) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);
-          const point = withBackend(why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions), target);
-          results.push(point);
-          if (mode === 'closed' && point.valid) closedThroughputs.push(point.throughput_per_s);
-        }
-        if (mode === 'closed' && closedThroughputs.length === 0) {
-          // No valid closed point (e.g. a saturated generator everywhere): still offer a comparable open load.
-          closedThroughputs = results.filter((r) => r.variant === variant.variant && r.mode === 'closed').map((r) => median(r.samples));
+          for (const target of targets) {
+            const key: PointKey = { name: spec.name, variant: variant.variant, runtime: target.runtime, mode, connections: variant.connections };
+            if (ratePerS !== undefined) key.offeredRatePerS = ratePerS;
+            if (fraction !== undefined) key.loadFraction = fraction;
+            const why = unavailable.get(target.label) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);
+            const point = withBackend(why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions), target);
+            results.push(point);
+            if (mode === 'closed' && point.valid) closedThroughputs.push(point.throughput_per_s);
+          }
+          if (mode === 'closed' && closedThroughputs.length === 0) {
+            // No valid closed point (e.g. a saturated generator everywhere): the throughputs reached still bound
+            // what every server can take, so the ladder stays below all of them.
+            closedThroughputs = results.filter((r) => r.name === spec.name && r.variant === variant.variant && r.mode === 'closed').map((r) => median(r.samples));
+          }
         }
       }
     }

@@ -1,13 +1,13 @@
-// tls-echo: TLS echo with SNI choosing between two certificates. Steady-state 64 B messages over 100 long-lived
-// connections (closed and open loop) and full handshakes per second (connect, handshake, one echo, close) as
-// separate measurements. The client alternates the two server names and verifies each certificate, so a wrong
-// SNI choice is a failed (invalid) run, never a silent one.
+// tls-echo: TLS echo with SNI choosing between two certificates. Steady-state 64 B and 16 KiB messages over 100
+// long-lived connections and full handshakes (connect, handshake, one echo, close; no resumption), each closed
+// loop and on the open-loop ladder. The client alternates the two server names and verifies each certificate
+// against the run's CA and the name asked, so a wrong SNI choice is a failed (invalid) run, never a silent one.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabConfig } from '../lab-config.js';
 import type { ServerWorkloadSpec, VariantSpec } from './server-grid.js';
-import { measureEcho } from './tcp-echo.js';
+import { measureLoad } from './load-point.js';
 
 export const TLS_NAMES = ['a.lab.test', 'b.lab.test'];
 
@@ -27,18 +27,19 @@ export function tlsEchoSpec(config: LabConfig): ServerWorkloadSpec {
   const certDir = ensureTlsEchoCerts(config);
   const ca = TLS_NAMES.map((name) => readFileSync(path.join(certDir, `${name}.crt`), 'utf8')).join('');
   const tls = { ca, servernames: TLS_NAMES };
-  const steadyConnections = 100;
+  const steady = (variant: string, connections: number, messageSize: number): VariantSpec => ({
+    variant, connections, modes: ['closed', 'open'],
+    measure: (server, mode, ratePerS) => measureLoad({ kind: 'echo', host: '127.0.0.1', transport: 'tls', tls, pattern: 'steady', connections,
+      messageSize, warmupS: config.warmupS, durationS: config.durationS }, server, mode, config, ratePerS),
+  });
   const handshakeConnections = 16;
   const variants: VariantSpec[] = [
+    steady('steady-64B', 100, 64),
+    steady('steady-16KiB', 100, 16384),
     {
-      variant: 'steady-64B', connections: steadyConnections, modes: ['closed', 'open'],
-      measure: (port, mode, ratePerS) => measureEcho({ kind: 'echo', host: '127.0.0.1', transport: 'tls', tls, pattern: 'steady', connections: steadyConnections,
-        messageSize: 64, warmupS: config.warmupS, durationS: config.durationS }, port, mode, config, ratePerS),
-    },
-    {
-      variant: 'handshake', connections: handshakeConnections, modes: ['closed'],
-      measure: (port, mode) => measureEcho({ kind: 'echo', host: '127.0.0.1', transport: 'tls', tls, pattern: 'handshake', connections: handshakeConnections,
-        messageSize: 64, warmupS: config.warmupS, durationS: config.durationS }, port, mode, config),
+      variant: 'handshake', connections: handshakeConnections, modes: ['closed', 'open'],
+      measure: (server, mode, ratePerS) => measureLoad({ kind: 'echo', host: '127.0.0.1', transport: 'tls', tls, pattern: 'handshake', connections: handshakeConnections,
+        messageSize: 64, warmupS: config.warmupS, durationS: config.durationS }, server, mode, config, ratePerS),
     },
   ];
   return { name: 'tls-echo', serverArgs: [certDir, TLS_NAMES.join(',')], variants };

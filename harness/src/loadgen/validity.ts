@@ -1,0 +1,38 @@
+// When a load measurement can be trusted: every threshold in one place (docs/ARCHITECTURE.md, "Saturation").
+// - Closed loop (max throughput) measures the server only if the server used at least SERVER_BOUND_MIN_PCT of
+//   its core while the generator stayed under GENERATOR_MAX_PCT of its own.
+// - Open loop (constant rate) measures the server at that load only if the generator kept its schedule: its
+//   own send lag p99 (behind max(intended time, connection free)) under MAX_SEND_LAG_P99_US.
+// - Any error or wrong answer invalidates, whatever the mode.
+export const SERVER_BOUND_MIN_PCT = 90;
+export const GENERATOR_MAX_PCT = 85;
+export const MAX_SEND_LAG_P99_US = 1000;
+
+export interface LoadFigures {
+  generator: string; // who generated the load, for the reason's wording
+  completed: number;
+  errors: number;
+  mismatches: number;
+  firstError?: string;
+  generatorCpuPct: number;
+  serverCpuPct?: number;
+  lagP99Us?: number;
+}
+
+const pct = (x: number): string => `${Math.round(x * 10) / 10}%`;
+
+export function loadInvalidReason(m: LoadFigures, mode: 'closed' | 'open'): string | undefined {
+  if (m.mismatches > 0) return `${m.mismatches} wrong answer(s): ${m.firstError ?? ''}`;
+  if (m.errors > 0) return `${m.errors} error(s): ${m.firstError ?? ''}`;
+  if (m.completed === 0) return 'no reply completed';
+  if (mode === 'closed') {
+    const server = m.serverCpuPct;
+    if (server === undefined || server < SERVER_BOUND_MIN_PCT || m.generatorCpuPct >= GENERATOR_MAX_PCT) {
+      return `not server-bound: server ${server === undefined ? 'CPU not measured' : pct(server)} of its core (needs >= ${SERVER_BOUND_MIN_PCT}%), ` +
+        `${m.generator} ${pct(m.generatorCpuPct)} of its own (needs < ${GENERATOR_MAX_PCT}%)`;
+    }
+  } else if ((m.lagP99Us ?? 0) > MAX_SEND_LAG_P99_US) {
+    return `${m.generator} behind its schedule: send lag p99 ${m.lagP99Us} us (limit ${MAX_SEND_LAG_P99_US} us), ${m.generator} ${pct(m.generatorCpuPct)} CPU`;
+  }
+  return undefined;
+}

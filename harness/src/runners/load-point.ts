@@ -1,0 +1,34 @@
+// One repetition measured by the load generator child (native unless LAB_JS_LOADGEN=1): runs it against the
+// server and turns its LoadResult into a Measured with the validity verdict of loadgen/validity.ts.
+import type { LabConfig } from '../lab-config.js';
+import type { LoadConfig } from '../loadgen/loadgen-protocol.js';
+import { runLoadgen } from '../loadgen/run-loadgen.js';
+import { loadInvalidReason } from '../loadgen/validity.js';
+import type { LoadMode } from '../results/schema.js';
+import type { Measured, ServerHandle } from './server-grid.js';
+
+export type LoadBase = Omit<LoadConfig, 'port' | 'mode' | 'ratePerS' | 'serverPid'>;
+
+export async function measureLoad(base: LoadBase, server: ServerHandle, mode: LoadMode, config: LabConfig, ratePerS?: number): Promise<Measured> {
+  const load: LoadConfig = { ...base, port: server.port, serverPid: server.pid, mode };
+  if (ratePerS !== undefined) load.ratePerS = ratePerS;
+  const result = await runLoadgen(load, config.loadCpus);
+  const measured: Measured = {
+    throughputPerS: result.throughputPerS,
+    histogram: result.histogram,
+    generator: result.generator,
+    generatorCpuPct: result.cpuPct,
+  };
+  if (result.histogramUncorrected) measured.histogramUncorrected = result.histogramUncorrected;
+  if (result.serverCpuPct !== undefined) measured.serverCpuPct = result.serverCpuPct;
+  if (result.serverCpuUsPerOp !== undefined) measured.serverCpuUsPerOp = result.serverCpuUsPerOp;
+  const figures = { generator: `${result.generator} generator`, completed: result.completed, errors: result.errors, mismatches: result.mismatches, generatorCpuPct: result.cpuPct };
+  const why = loadInvalidReason({
+    ...figures,
+    ...(result.firstError ? { firstError: result.firstError } : {}),
+    ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
+    ...(result.lagP99Us !== undefined ? { lagP99Us: result.lagP99Us } : {}),
+  }, mode);
+  if (why) measured.invalidReason = why;
+  return measured;
+}
