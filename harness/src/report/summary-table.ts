@@ -1,5 +1,6 @@
-// The terminal summary: one row per workload point, a column per runtime (CoroJS per fiber backend), and the
-// corojs/node ratios.
+// The terminal summary: one row per workload point (open-loop points: one per offered rate), a column per
+// runtime (CoroJS per fiber backend), the corojs/node throughput ratios, p99 latency, and where the generator
+// read it, the server's CPU per operation with the CoroJS/Node 20 ratio (the headline at equal offered load).
 import type { ResultFile, RuntimeName, WorkloadResult } from '../results/schema.js';
 
 const fmt = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 10) / 10));
@@ -10,24 +11,32 @@ function cell(point: WorkloadResult | undefined): string {
   return fmt(point.throughput_per_s);
 }
 
-function ratio(a: WorkloadResult | undefined, b: WorkloadResult | undefined): string {
-  if (!a || !b || !a.valid || !b.valid || b.throughput_per_s === 0) return '-';
-  return `${(a.throughput_per_s / b.throughput_per_s).toFixed(2)}x`;
+function ratio(a: WorkloadResult | undefined, b: WorkloadResult | undefined, field: (w: WorkloadResult) => number | undefined = (w) => w.throughput_per_s): string {
+  if (!a || !b || !a.valid || !b.valid) return '-';
+  const [x, y] = [field(a), field(b)];
+  if (x === undefined || y === undefined || !(y > 0)) return '-';
+  return `${(x / y).toFixed(2)}x`;
 }
 
+const cpuPerOp = (w: WorkloadResult): number | undefined => w.server_cpu_us_per_op;
+
 export function summaryTable(file: ResultFile): string {
-  const rows: string[][] = [['workload', 'variant', 'mode', 'conns', 'coro-thr/s', 'coro-uc/s', 'node18/s', 'node20/s', 'thr/n20', 'thr/n18', 'uc/n20', 'uc/n18', 'p99 us thr/uc/n18/n20']];
-  const keys = [...new Set(file.workloads.map((w) => `${w.name}\u0000${w.variant}\u0000${w.mode}`))];
+  const rows: string[][] = [['workload', 'variant', 'mode', 'conns', 'coro-thr/s', 'coro-uc/s', 'node18/s', 'node20/s', 'thr/n20', 'thr/n18', 'uc/n20', 'uc/n18',
+    'p99 us thr/uc/n18/n20', 'cpu us/op thr/uc/n18/n20', 'cpu thr/n20', 'cpu uc/n20']];
+  const keyOf = (w: WorkloadResult): string => `${w.name}\u0000${w.variant}\u0000${w.mode}\u0000${w.offered_rate_per_s ?? ''}`;
+  const keys = [...new Set(file.workloads.map(keyOf))];
   for (const key of keys) {
-    const [name, variant, mode] = key.split('\u0000') as [string, string, string];
     const pick = (runtime: RuntimeName, backend?: string): WorkloadResult | undefined =>
-      file.workloads.find((w) => w.name === name && w.variant === variant && w.mode === mode && w.runtime === runtime &&
-        (runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === backend));
+      file.workloads.find((w) => keyOf(w) === key && w.runtime === runtime && (runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === backend));
     const [thr, uc, n18, n20] = [pick('corojs', 'thread'), pick('corojs', 'ucontext'), pick('node18'), pick('node20')];
+    const any = thr ?? uc ?? n18 ?? n20!;
     const p99 = [thr, uc, n18, n20].map((p) => (p && p.valid ? fmt(p.latency_us.p99) : '-')).join('/');
-    const rate = thr?.offered_rate_per_s ?? n20?.offered_rate_per_s;
-    rows.push([name, variant, rate ? `open@${fmt(rate)}` : mode, String(thr?.connections ?? n20?.connections ?? ''), cell(thr), cell(uc), cell(n18), cell(n20),
-      ratio(thr, n20), ratio(thr, n18), ratio(uc, n20), ratio(uc, n18), p99]);
+    const cpu = [thr, uc, n18, n20].some((p) => p?.server_cpu_us_per_op !== undefined)
+      ? [thr, uc, n18, n20].map((p) => (p && p.valid && p.server_cpu_us_per_op !== undefined ? fmt(p.server_cpu_us_per_op) : '-')).join('/')
+      : '';
+    const rate = any.offered_rate_per_s;
+    rows.push([any.name, any.variant, rate ? `open@${fmt(rate)}` : any.mode, String(any.connections), cell(thr), cell(uc), cell(n18), cell(n20),
+      ratio(thr, n20), ratio(thr, n18), ratio(uc, n20), ratio(uc, n18), p99, cpu, cpu ? ratio(thr, n20, cpuPerOp) : '', cpu ? ratio(uc, n20, cpuPerOp) : '']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
@@ -37,10 +46,13 @@ export function summaryTable(file: ResultFile): string {
   for (const m of file.memory) extra.push(`memory ${m.runtime} ${m.idle_connections} idle: ${fmt(m.rss_per_connection_bytes)} B RSS each`);
   for (const s of file.stack) extra.push(`stack ${s.stack_size_bytes / 1024} KiB: depth ${s.max_recursion_depth}, tls ${s.tls_handshake_ok ? 'ok' : 'FAIL'}, ${fmt(s.rss_per_fiber_bytes)} B/fiber, ${fmt(s.spawn_per_s)} spawn/s`);
   for (const [k, v] of Object.entries(file.conclusions ?? {})) extra.push(`${k}: ${v}`);
-  const invalid = file.workloads.filter((w) => !w.valid).map((w) => `  ${w.name} ${w.variant} ${w.runtime} ${w.mode}: ${w.invalid_reason ?? ''}`);
+  const invalid = file.workloads.filter((w) => !w.valid).map((w) =>
+    `  ${w.name} ${w.variant} ${w.runtime}${w.fiber_backend ? `[${w.fiber_backend}]` : ''} ${w.offered_rate_per_s ? `open@${fmt(w.offered_rate_per_s)}` : w.mode}: ${w.invalid_reason ?? ''}`);
   return [
     ...lines,
-    '(throughput: operations/s, median of repetitions; "!" = invalid measurement; ratios over valid points only)',
+    '(throughput: operations/s, median of repetitions; "!" = invalid measurement; ratios over valid points only;',
+    ' cpu us/op: the server\'s CPU per answered operation over the measured window, median; at equal offered load',
+    ' (open@rate) a ratio below 1.00x means CoroJS spends less CPU per operation than Node 20)',
     ...extra,
     ...(invalid.length ? ['invalid points:', ...invalid] : []),
   ].join('\n');
