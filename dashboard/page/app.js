@@ -48,7 +48,32 @@
     `V8 ${env.versions.v8}, libuv ${env.versions.libuv}, OpenSSL ${env.versions.openssl}, Node ${env.versions.node20} / ${env.versions.node18}; ` +
     `server CPU ${env.cpu_placement.server}, load CPU ${env.cpu_placement.load_generator}; flags ${env.flags.join(' ') || '(none)'}`;
 
-  // Conclusions and invalid runs first: what the data says, and what it cannot be trusted for.
+  // The scoreboard opens the page: CoroJS (each backend) against each async/await target, per workload/variant.
+  if (data.scoreboard.length) {
+    const s = section('Scoreboard: CoroJS against async/await',
+      `Each cell: CoroJS / the async target as a ratio (median of per-repetition ratios, [lowest-highest]) and a verdict from a one-sided Mann-Whitney U test at alpha ${data.alpha}. ` +
+      'thr: closed-loop throughput (higher is better); cpu/op: the server\'s CPU per operation and p99: latency, both at equal offered load (lower is better). Cells that cannot be compared say why.');
+    const columns = [...new Set(data.scoreboard.flatMap((r) => r.cells.map((c) => `${c.coro} vs ${c.against}`)))];
+    const table = el('table', { className: 'scoreboard' }, el('tr', {}, el('th', { textContent: 'workload / variant' }), ...columns.map((c) => el('th', { textContent: c }))));
+    const short = { throughput: 'thr', 'cpu/op': 'cpu/op', p99: 'p99' };
+    for (const row of data.scoreboard) {
+      const tr = el('tr', {}, el('td', { textContent: `${row.workload} ${row.variant}` }));
+      for (const column of columns) {
+        const cell = row.cells.find((c) => `${c.coro} vs ${c.against}` === column);
+        const td = el('td', {});
+        for (const e of cell ? cell.entries : []) {
+          const head = `${short[e.metric]}${e.at ? ` @${e.at}` : ''}: `;
+          const text = e.ratio === null ? `${head}${e.reason}` : `${head}${e.ratio.toFixed(2)}x [${e.low.toFixed(2)}-${e.high.toFixed(2)}] ${e.words}`;
+          td.append(el('div', { className: `score ${e.verdict.replace(/ /g, '-')}`, textContent: text, title: e.reason || '' }));
+        }
+        tr.append(td);
+      }
+      table.append(tr);
+    }
+    s.append(table);
+  }
+
+  // Conclusions and invalid runs next: what the data says, and what it cannot be trusted for.
   const conclusions = Object.entries(data.conclusions);
   if (conclusions.length) {
     const s = section('Conclusions (derived from this run)');
@@ -154,14 +179,15 @@
     s.append(grid);
     const groups = new Map();
     for (const t of data.trends) {
-      const family = t.metric.split(' ')[0] === 'switch' ? 'switch' : t.metric.split(' ')[1].split('/')[0];
+      const kind = t.metric.split(' ')[0];
+      const family = kind === 'switch' ? 'switch' : `${t.metric.split(' ')[1].split('/')[0]}${kind === 'cpu/op' ? ' CPU per operation' : ' throughput'}`;
       if (!groups.has(family)) groups.set(family, []);
       groups.get(family).push(t);
     }
     for (const [family, series] of groups) {
       const commits = [...new Set(series.flatMap((t) => t.points.map((p) => `${p.created_at}|${p.commit}`)))].sort();
-      chart(grid, family === 'switch' ? 'Trend: CoroJS fiber switch / raw ucontext switch' : `Trend: ${family} throughput ratios`, 'line', series.map((t, i) => ({
-        label: t.metric.replace(/^(ratio|switch) /, ''), borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], pointRadius: 3,
+      chart(grid, family === 'switch' ? 'Trend: CoroJS fiber switch / raw ucontext switch' : `Trend: ${family} ratios`, 'line', series.map((t, i) => ({
+        label: t.metric.replace(/^(ratio|switch|cpu\/op) /, ''), borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], pointRadius: 3,
         data: commits.map((c) => { const p = t.points.find((q) => `${q.created_at}|${q.commit}` === c); return p ? p.value : null; }),
       })), { labels: commits.map((c) => c.split('|')[1]), x: 'commit (oldest to newest)', y: family === 'switch' ? 'ratio (x raw switch)' : 'ratio (corojs / node)' });
     }

@@ -3,6 +3,7 @@
 import { metricsOf, median } from '../../harness/src/compare/metrics.js';
 import { decodeHistogram } from '../../harness/src/recorders/histogram.js';
 import type { Environment, ResultFile, WorkloadResult } from '../../harness/src/results/schema.js';
+import { buildScoreboard, SCOREBOARD_ALPHA, type ScoreRow } from './scoreboard.js';
 
 export interface Bar { target: string; throughput: number; p50: number; p99: number; p999: number; valid: boolean; reason?: string }
 export interface WorkloadGroup { name: string; variant: string; mode: string; bars: Bar[] }
@@ -17,6 +18,8 @@ export interface DashboardModel {
   git_commit: string;
   env: Environment;
   conclusions: Record<string, string>;
+  scoreboard: ScoreRow[];
+  alpha: number;
   groups: WorkloadGroup[];
   percentiles: PercentilePlot[];
   load: LoadPlot[];
@@ -93,6 +96,8 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
     git_commit: latest.git_commit,
     env: latest.env,
     conclusions: latest.conclusions ?? {},
+    scoreboard: buildScoreboard(latest),
+    alpha: SCOREBOARD_ALPHA,
     groups: [...groups.values()],
     percentiles: [...percentiles.values()],
     load: [...load.values()],
