@@ -1,35 +1,48 @@
 // dns (Node async/await twin of workloads/dns.mjs): K async workers resolve against one DNS server with
-// dns.promises.Resolver (c-ares, like CoroJS); the same RESULT lines.
-// Usage: dns.js <server host:port> <TYPE:name,...> <seconds> <concurrency>
+// dns.promises.Resolver (c-ares, like CoroJS), every answer compared exactly with the configured records, the
+// same warm-up (a fifth of the time) and the same RESULT lines.
+// Usage: dns.js <server host:port> <TYPE:name,...> <seconds> <concurrency> <expected answers JSON> [server pid]
 import { Resolver } from 'node:dns/promises';
-import { cpuSeconds, round3, rssBytes } from './self-timing.js';
+import { canonical, cpuSeconds, peerCpuSeconds, round3, rssBytes } from './self-timing.js';
 
-const [server = '127.0.0.1:53', queries = 'A:localhost', secondsArg = '2', concurrencyArg = '16'] = process.argv.slice(2);
-
+const [server = '127.0.0.1:53', queries = 'A:localhost', secondsArg = '2', concurrencyArg = '16', expectedArg = '{}', peerPid = '0'] = process.argv.slice(2);
+const expected = JSON.parse(expectedArg) as Record<string, unknown>;
 
 const resolver = new Resolver();
 resolver.setServers([server]);
-for (const query of queries.split(',')) {
-  const [type = 'A', name = 'localhost'] = query.split(':');
-  const counts = new Map<number, number>();
-  let ops = 0;
-  let errors = 0;
-  let firstError: string | undefined;
-  const cpu0 = await cpuSeconds();
-  const t0 = process.hrtime.bigint();
-  const deadline = t0 + BigInt(Math.round(Number(secondsArg) * 1e9));
+
+interface Run { ops: number; errors: number; firstError?: string; counts: Map<number, number> }
+
+async function resolveFor(type: string, name: string, seconds: number, record: boolean): Promise<Run> {
+  const want = canonical(expected[type]);
+  const run: Run = { ops: 0, errors: 0, counts: new Map() };
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   await Promise.all(Array.from({ length: Number(concurrencyArg) }, async () => {
     while (process.hrtime.bigint() < deadline) {
       const start = process.hrtime.bigint();
       try {
-        const answer = (await resolver.resolve(name, type)) as unknown[];
-        if (!answer.length) throw new Error(`empty ${type} answer`);
-        ops++;
-      } catch (e) { errors++; firstError ??= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`; }
-      const ns = round3(Number(process.hrtime.bigint() - start));
-      counts.set(ns, (counts.get(ns) ?? 0) + 1);
+        const got = canonical(await resolver.resolve(name, type));
+        if (got !== want) throw new Error(`wrong ${type} answer for ${name}: ${got}, expected ${want}`);
+        run.ops++;
+      } catch (e) { run.errors++; run.firstError ??= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`; }
+      if (record) {
+        const ns = round3(Number(process.hrtime.bigint() - start));
+        run.counts.set(ns, (run.counts.get(ns) ?? 0) + 1);
+      }
     }
   }));
+  return run;
+}
+
+for (const query of queries.split(',')) {
+  const [type = 'A', name = 'localhost'] = query.split(':');
+  const seconds = Number(secondsArg);
+  const warm = await resolveFor(type, name, seconds / 5, false);
+  const cpu0 = await cpuSeconds();
+  const peer0 = await peerCpuSeconds(peerPid);
+  const t0 = process.hrtime.bigint();
+  const run = await resolveFor(type, name, seconds, true);
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log('RESULT ' + JSON.stringify({ variant: type, ops, errors, first_error: firstError, seconds: elapsed, latency_ns: [...counts], cpu_pct: ((await cpuSeconds() - cpu0) / elapsed) * 100, rss_bytes: await rssBytes() }));
+  console.log('RESULT ' + JSON.stringify({ variant: type, ops: run.ops, errors: warm.errors + run.errors, first_error: warm.firstError ?? run.firstError, seconds: elapsed,
+    latency_ns: [...run.counts], cpu_pct: ((await cpuSeconds() - cpu0) / elapsed) * 100, peer_cpu_pct: ((await peerCpuSeconds(peerPid) - peer0) / elapsed) * 100, rss_bytes: await rssBytes() }));
 }

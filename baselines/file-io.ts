@@ -1,24 +1,54 @@
 // file-io (Node async/await twin of workloads/file-io.mjs): the same operations on the same files with K async
-// workers; the same RESULT lines. Usage: file-io.js <dir> <variants> <seconds> <concurrency>
+// workers, the same warm-up, the same read checks (length and every 4 KiB block's stamp) and the same buffer
+// policy: every read call gets a fresh, uninitialised CHUNK-byte buffer (Buffer.allocUnsafeSlow), as CoroJS's
+// handle.read(length) does. The same RESULT lines. Usage: file-io.js <dir> <variants> <seconds> <concurrency>
 import { open } from 'node:fs/promises';
 import { cpuSeconds, round3, rssBytes } from './self-timing.js';
 
 const [dir = '.', variantList = 'read-4KiB', secondsArg = '2', concurrencyArg = '8'] = process.argv.slice(2);
 const SIZES: Record<string, number> = { '4KiB': 4096, '1MiB': 1 << 20, '64MiB': 64 << 20 };
 const CHUNK = 1 << 20;
-
+const BLOCK = 4096;
 
 type Handle = Awaited<ReturnType<typeof open>>;
+
+function dataChunk(offset: number, length: number): Uint8Array {
+  const bytes = new Uint8Array(length).fill(97);
+  const view = new DataView(bytes.buffer);
+  for (let at = 0; at + 4 <= length; at += BLOCK) view.setUint32(at, (offset + at) / BLOCK, true);
+  return bytes;
+}
+
+function wrongData(chunk: Uint8Array, offset: number): string | undefined {
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  for (let at = 0; at + 4 <= chunk.length; at += BLOCK) {
+    if (view.getUint32(at, true) !== (offset + at) / BLOCK) return `block ${(offset + at) / BLOCK} read back as ${view.getUint32(at, true)}`;
+  }
+  return undefined;
+}
+
 async function writeWhole(handle: Handle, size: number, chunk: Uint8Array): Promise<void> {
   for (let done = 0; done < size; done += chunk.length) await handle.write(size - done >= chunk.length ? chunk : chunk.subarray(0, size - done));
 }
 
-async function operation(kind: string, size: number, w: number, chunk: Uint8Array, buffer: Uint8Array): Promise<void> {
+async function operation(kind: string, size: number, w: number, chunk: Uint8Array): Promise<void> {
   const path = `${dir}/${kind}-${size}-${w}`;
   if (kind === 'read') {
     const f = await open(`${dir}/data-${size}`, 'r');
-    while ((await f.read(buffer, 0, CHUNK, null)).bytesRead > 0);
-    await f.close();
+    let offset = 0;
+    try {
+      for (;;) {
+        const buffer = Buffer.allocUnsafeSlow(CHUNK);
+        const { bytesRead } = await f.read(buffer, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        const wrong = wrongData(buffer.subarray(0, bytesRead), offset);
+        if (wrong) throw new Error(`data-${size}: ${wrong}`);
+        offset += bytesRead;
+      }
+    } finally {
+      await f.close();
+    }
+    if (offset !== size) throw new Error(`data-${size}: read ${offset} of ${size} bytes`);
   } else if (kind === 'write' || kind === 'fsync') {
     const f = await open(path, 'w');
     await writeWhole(f, size, chunk);
@@ -31,27 +61,42 @@ async function operation(kind: string, size: number, w: number, chunk: Uint8Arra
   }
 }
 
+interface Run { ops: number; errors: number; firstError?: string; counts: Map<number, number> }
+
+async function loopFor(kind: string, size: number, chunk: Uint8Array, seconds: number, record: boolean): Promise<Run> {
+  const run: Run = { ops: 0, errors: 0, counts: new Map() };
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  await Promise.all(Array.from({ length: Number(concurrencyArg) }, async (_, w) => {
+    while (process.hrtime.bigint() < deadline) {
+      const start = process.hrtime.bigint();
+      try {
+        await operation(kind, size, w, chunk);
+        run.ops++;
+      } catch (e) { run.errors++; run.firstError ??= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`; }
+      if (record) {
+        const ns = round3(Number(process.hrtime.bigint() - start));
+        run.counts.set(ns, (run.counts.get(ns) ?? 0) + 1);
+      }
+    }
+  }));
+  return run;
+}
+
 for (const variant of variantList.split(',')) {
   const [kind = 'read', sizeName = '4KiB'] = variant.split('-');
   const size = SIZES[sizeName]!;
   const chunk = new Uint8Array(Math.min(size, CHUNK)).fill(97);
-  if (kind === 'read') { const f = await open(`${dir}/data-${size}`, 'w'); await writeWhole(f, size, chunk); await f.close(); }
-  const counts = new Map<number, number>();
-  let ops = 0;
+  if (kind === 'read') {
+    const f = await open(`${dir}/data-${size}`, 'w');
+    for (let offset = 0; offset < size; offset += CHUNK) await f.write(dataChunk(offset, Math.min(CHUNK, size - offset)));
+    await f.close();
+  }
   const seconds = Number(secondsArg);
+  const warm = await loopFor(kind, size, chunk, seconds / 5, false);
   const cpu0 = await cpuSeconds();
   const t0 = process.hrtime.bigint();
-  const deadline = t0 + BigInt(Math.round(seconds * 1e9));
-  await Promise.all(Array.from({ length: Number(concurrencyArg) }, async (_, w) => {
-    const buffer = new Uint8Array(CHUNK); // each worker reads into its own buffer, like each CoroJS read gets its own
-    while (process.hrtime.bigint() < deadline) {
-      const start = process.hrtime.bigint();
-      await operation(kind, size, w, chunk, buffer);
-      const ns = round3(Number(process.hrtime.bigint() - start));
-      counts.set(ns, (counts.get(ns) ?? 0) + 1);
-      ops++;
-    }
-  }));
+  const run = await loopFor(kind, size, chunk, seconds, true);
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log('RESULT ' + JSON.stringify({ variant, ops, seconds: elapsed, latency_ns: [...counts], cpu_pct: ((await cpuSeconds() - cpu0) / elapsed) * 100, rss_bytes: await rssBytes() }));
+  console.log('RESULT ' + JSON.stringify({ variant, ops: run.ops, errors: warm.errors + run.errors, first_error: warm.firstError ?? run.firstError, seconds: elapsed,
+    latency_ns: [...run.counts], cpu_pct: ((await cpuSeconds() - cpu0) / elapsed) * 100, rss_bytes: await rssBytes() }));
 }

@@ -106,12 +106,20 @@ const benchmarks = {
   },
 };
 
-// The ladder rung: exactly `amount` yields in each of two fibers, timed from when both run until the last ends.
+// The ladder rung: exactly `amount` yields in each of two fibers, timed from when both have finished the same
+// warm-up as the Node twin (1000 round trips) until the last ends.
+const SWITCH_WARMUP_YIELDS = 1000;
 function switchRung() {
   let done = 0;
+  let warmed = 0;
   let t0 = 0n;
   let stats0 = null;
   const body = () => {
+    for (let i = 0; i < SWITCH_WARMUP_YIELDS; i++) Fiber.yield();
+    if (++warmed === 2) {
+      stats0 = Fiber.stats();
+      t0 = now();
+    }
     for (let i = 0; i < amount; i++) Fiber.yield();
     if (++done < 2) return;
     const t1 = now();
@@ -121,9 +129,7 @@ function switchRung() {
     console.log(`RESULT ${JSON.stringify({ variant: 'switch', yields_per_fiber: amount, switches, elapsed_ns: elapsedNs, ns_per_switch: elapsedNs / switches, backend: stats1.backend })}`);
   };
   Fiber.run(body);
-  Fiber.run(body);
-  stats0 = Fiber.stats();
-  t0 = now(); // the main module ends here: from now on the two fibers only switch to each other
+  Fiber.run(body); // the main module ends here: from now on the two fibers only switch to each other
 }
 
 const variants = variantList.split(',');

@@ -1,8 +1,17 @@
 // What the self-timed CoroJS workloads (file-io, dns) report besides their counts: the process's CPU seconds,
-// its peak RSS, and latencies rounded to 3 significant digits (HdrHistogram's resolution) to keep output small.
-export function cpuSeconds() {
-  const fields = fs.readFile('/proc/self/stat').split(') ')[1].split(' ');
+// a peer's (the DNS server's) CPU seconds, its peak RSS, latencies rounded to 3 significant digits
+// (HdrHistogram's resolution) to keep output small, and a canonical text of an answer for exact comparison.
+function statCpuSeconds(path) {
+  const fields = fs.readFile(path).split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
 }
+export const cpuSeconds = () => statCpuSeconds('/proc/self/stat');
+export const peerCpuSeconds = (pid) => (Number(pid) > 0 ? statCpuSeconds(`/proc/${pid}/stat`) : 0);
 export const rssBytes = () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFile('/proc/self/status'))[1]) * 1024;
 export const round3 = (ns) => { const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2); return Math.round(ns / p) * p; };
+// JSON with object keys sorted and list entries sorted, so equal answers compare equal in any order.
+export function canonical(value) {
+  const norm = (v) => (Array.isArray(v) ? v.map(norm).map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x))
+    : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm(v[k])])) : v);
+  return JSON.stringify(norm(value ?? null));
+}

@@ -13,6 +13,16 @@ import { runSelfTimed } from './self-timed.js';
 export const DNS_QUERIES = ['A:web.lab.test', 'AAAA:web.lab.test', 'MX:lab.test', 'TXT:lab.test', 'SRV:_http._tcp.lab.test'];
 export const DNSMASQ_RECORDS = ['--local=/lab.test/', '--host-record=web.lab.test,10.0.0.7,fd00::7', '--mx-host=lab.test,mail.lab.test,10',
   '--txt-record=lab.test,v=spf1 -all', '--srv-host=_http._tcp.lab.test,web.lab.test,8080,1,5'];
+// What each query must answer, exactly, given DNSMASQ_RECORDS (both programs compare every answer with it, in
+// the shape Node's resolver and CoroJS's dns.resolve give: addresses, {exchange, priority}, [chunks], {name,
+// port, priority, weight}).
+export const DNS_EXPECTED: Record<string, unknown[]> = {
+  A: ['10.0.0.7'],
+  AAAA: ['fd00::7'],
+  MX: [{ exchange: 'mail.lab.test', priority: 10 }],
+  TXT: [['v=spf1 -all']],
+  SRV: [{ name: 'web.lab.test', port: 8080, priority: 1, weight: 5 }],
+};
 
 async function freeUdpPort(): Promise<number> {
   const socket = dgram.createSocket('udp4');
@@ -24,7 +34,7 @@ async function freeUdpPort(): Promise<number> {
 }
 
 // Starts dnsmasq on a free loopback port; resolves its port and a stop function.
-export async function startDnsmasq(cpus: string, attempts = 5): Promise<{ port: number; stop: () => void }> {
+export async function startDnsmasq(cpus: string, attempts = 5): Promise<{ port: number; pid: number; stop: () => void }> {
   let lastError = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = await freeUdpPort();
@@ -36,7 +46,7 @@ export async function startDnsmasq(cpus: string, attempts = 5): Promise<{ port: 
     child.stderr!.on('data', (d) => (stderr += d));
     const deadline = Date.now() + 5000;
     while (!/started/.test(stderr) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    if (/started/.test(stderr)) return { port, stop: () => child.kill('SIGKILL') };
+    if (/started/.test(stderr)) return { port, pid: child.pid!, stop: () => child.kill('SIGKILL') };
     child.kill('SIGKILL');
     lastError = stderr.trim();
   }
@@ -52,7 +62,9 @@ export const dnsEntry = {
       const seconds = config.quick ? 0.5 : Math.max(1, config.durationS / 2);
       into.workloads.push(...(await runSelfTimed({
         name: 'dns', variants: DNS_QUERIES.map((q) => q.split(':')[0]!), concurrency: 16, timeoutMs: (DNS_QUERIES.length * (seconds + 5) + 30) * 1000,
-        args: [`127.0.0.1:${server.port}`, DNS_QUERIES.join(','), String(seconds), '16'],
+        // dnsmasq's pid: each program reads its CPU over each variant's window (the peer's saturation check).
+        args: [`127.0.0.1:${server.port}`, DNS_QUERIES.join(','), String(seconds), '16', JSON.stringify(DNS_EXPECTED), String(server.pid)],
+        peerName: 'dnsmasq',
       }, config, progress)));
     } finally {
       server.stop();
