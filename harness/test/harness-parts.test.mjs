@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { parseArgs } from '../../build/ts/harness/src/cli-args.js';
 import { EchoReassembler, echoMatches, makeEchoPayload, stampSequence } from '../../build/ts/harness/src/loadgen/echo-check.js';
 import { arrivalsDueBy, intendedSendNs, latencies } from '../../build/ts/harness/src/loadgen/rate-schedule.js';
-import { parseWrkOutput } from '../../build/ts/harness/src/loadgen/wrk-output.js';
+import { loadInvalidReason, GENERATOR_MAX_PCT, SERVER_BOUND_MIN_PCT } from '../../build/ts/harness/src/loadgen/validity.js';
+import { serverCpuFigures } from '../../build/ts/harness/src/loadgen/loadgen-protocol.js';
+import { parseWrkOutput, wrkCheckScript } from '../../build/ts/harness/src/loadgen/wrk-output.js';
+import { summaryTable } from '../../build/ts/harness/src/report/summary-table.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordNs, summarizeUs } from '../../build/ts/harness/src/recorders/histogram.js';
 import { aggregatePoint } from '../../build/ts/harness/src/results/aggregate.js';
 import { validateResultFile } from '../../build/ts/harness/src/results/validate.js';
@@ -36,6 +39,28 @@ test('corrected latency counts from the intended send, uncorrected from the actu
   const l = latencies(1_000_000, 101_000_000, 102_000_000);
   assert.deepEqual(l, { correctedNs: 101_000_000, uncorrectedNs: 1_000_000, lagNs: 100_000_000 });
   assert.equal(latencies(5, 5, 10).lagNs, 0);
+  // The connection was busy with a slow reply until 101 ms: sending at 101.01 ms is 10 µs of generator lag, the
+  // 100 ms wait is the server's latency (in the corrected figure), not the generator's fault.
+  assert.equal(latencies(1_000_000, 101_010_000, 102_000_000, 101_000_000).lagNs, 10_000);
+});
+
+test('saturation verdicts: thresholds in one place, reasons quote the measured figures', () => {
+  const base = { generator: 'native generator', completed: 1000, errors: 0, mismatches: 0, generatorCpuPct: 40, serverCpuPct: 97 };
+  assert.equal(loadInvalidReason(base, 'closed'), undefined);
+  assert.equal(SERVER_BOUND_MIN_PCT, 90);
+  assert.equal(GENERATOR_MAX_PCT, 85);
+  assert.equal(loadInvalidReason({ ...base, serverCpuPct: 72.14 }, 'closed'),
+    'not server-bound: server 72.1% of its core (needs >= 90%), native generator 40% of its own (needs < 85%)');
+  assert.match(loadInvalidReason({ ...base, generatorCpuPct: 85 }, 'closed'), /native generator 85% of its own \(needs < 85%\)/);
+  assert.match(loadInvalidReason({ ...base, serverCpuPct: undefined }, 'closed'), /server CPU not measured/);
+  // Open loop: the server's CPU does not matter; the generator must keep its schedule.
+  assert.equal(loadInvalidReason({ ...base, serverCpuPct: 30, lagP99Us: 900 }, 'open'), undefined);
+  assert.equal(loadInvalidReason({ ...base, lagP99Us: 1500.5 }, 'open'), 'native generator behind its schedule: send lag p99 1500.5 us (limit 1000 us), native generator 40% CPU');
+  assert.match(loadInvalidReason({ ...base, mismatches: 2, firstError: 'wrong certificate for b.lab.test: hostname mismatch' }, 'open'), /2 wrong answer\(s\): wrong certificate for b\.lab\.test/);
+  assert.match(loadInvalidReason({ ...base, errors: 1, firstError: 'connect: Connection refused' }, 'closed'), /1 error\(s\): connect/);
+  assert.equal(loadInvalidReason({ ...base, completed: 0 }, 'closed'), 'no reply completed');
+  assert.deepEqual(serverCpuFigures(0.5, 2, 10000), { serverCpuPct: 25, serverCpuUsPerOp: 50 });
+  assert.deepEqual(serverCpuFigures(-1, 2, 10000), {});
 });
 
 test('the open-loop schedule spreads a constant rate evenly over connections', () => {
@@ -100,6 +125,10 @@ LAB_LATENCY_US p50=1100 p90=1500 p99=2500 p999=4000 max=10000
   assert.equal(r.errors, 4);
   assert.equal(r.badResponses, 7);
   assert.deepEqual(r.latencyUs, { p50: 1100, p90: 1500, p99: 2500, p999: 4000, max: 10000 });
+  assert.equal(r.cpu, undefined);
+  const timed = parseWrkOutput(`${text}LAB_CPU_TICKS wrk=150 server=190 duration_us=2000000\n`);
+  assert.deepEqual(timed.cpu, { wrkPct: 75, serverPct: 95, serverCpuS: 1.9 });
+  assert.match(wrkCheckScript(4242), /cpu_ticks\(4242\)/);
   assert.throws(() => parseWrkOutput('unable to connect'), /not understood/);
 });
 
@@ -116,6 +145,24 @@ test('repetitions aggregate to medians; too few or failed ones make the point in
   const failed = aggregatePoint(key, [rep(1), rep(2), { ...rep(3), invalidReason: 'load generator saturated' }], 3);
   assert.equal(failed.valid, false);
   assert.match(failed.invalid_reason, /saturated/);
+  // Every repetition is kept with its own server and generator CPU; CPU per operation is the median.
+  const open = aggregatePoint({ ...key, mode: 'open', offeredRatePerS: 5000, loadFraction: 0.25 },
+    [20, 30, 25].map((us, i) => ({ ...rep(5000), serverCpuPct: 10 + i, generatorCpuPct: 5 + i, serverCpuUsPerOp: us, generator: 'native' })), 3);
+  assert.equal(open.server_cpu_us_per_op, 25);
+  assert.equal(open.generator_cpu_pct, 6);
+  assert.equal(open.load_fraction, 0.25);
+  assert.equal(open.generator, 'native');
+  assert.deepEqual(open.repetitions.map((r) => [r.server_cpu_pct, r.generator_cpu_pct, r.server_cpu_us_per_op]), [[10, 5, 20], [11, 6, 30], [12, 7, 25]]);
+  assert.deepEqual(validateResultFile({ ...sampleResult(), workloads: [open] }), []);
+  assert.match(validateResultFile({ ...sampleResult(), workloads: [{ ...open, repetitions: [{ throughput_per_s: 1 }] }] }).join(), /repetitions\[0\]\.server_cpu_pct: missing/);
+});
+
+test('the summary table shows CPU per operation and its CoroJS/Node 20 ratio at each offered rate', () => {
+  const table = summaryTable(sampleResult({ repetitions: 3 }));
+  const row = table.split('\n').find((l) => /^tls-echo\s+steady-64B\s+open@25,000/.test(l));
+  assert.ok(row, table.slice(0, 600));
+  assert.match(row, /\s0\.\d\dx\s+0\.\d\dx$/); // thr/n20 and uc/n20 CPU per operation, both below 1 in the sample
+  assert.match(table, /open@12,500/);
 });
 
 test('self-timed program output becomes a sample with a histogram; failed answers make it invalid', () => {

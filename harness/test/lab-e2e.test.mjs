@@ -24,8 +24,14 @@ test('npm run lab -- --quick --only tcp-echo writes a valid result file', { time
   const targets = new Set(points.map((w) => `${w.runtime}/${w.fiber_backend ?? '-'}`));
   for (const t of ['corojs/thread', 'corojs/ucontext', 'node18/-', 'node20/-']) assert.ok(targets.has(t), `results for ${t}: ${[...targets]}`);
   assert.ok(points.some((w) => w.mode === 'closed') && points.some((w) => w.mode === 'open'), 'closed and open loop');
+  const rates = (variant) => new Set(points.filter((w) => w.variant === variant && w.mode === 'open').map((w) => w.offered_rate_per_s));
+  assert.equal(rates('64B').size, 2, 'a ladder of two rates, the same for every target');
   for (const w of points) {
     assert.ok(w.samples.length >= 3 || !w.valid, `${w.variant} ${w.runtime}: ${w.samples.length} samples`);
+    // Auditable: every repetition keeps the server's and the generator's CPU; open-loop points their rung.
+    assert.equal(w.repetitions?.length, w.samples.length, `${w.variant} ${w.runtime}: repetitions`);
+    for (const r of w.repetitions) assert.ok(r.server_cpu_pct >= 0 && r.generator_cpu_pct >= 0, JSON.stringify(r));
+    if (w.mode === 'open') assert.ok(w.load_fraction > 0 && w.offered_rate_per_s > 0 && w.server_cpu_us_per_op > 0, `${w.variant} ${w.runtime} open`);
     if (w.valid) assert.ok(w.throughput_per_s > 0 && w.latency_us.p99 >= w.latency_us.p50, `${w.variant} ${w.runtime}`);
   }
   assert.ok(points.filter((w) => w.valid && w.mode === 'closed').length >= 4, 'most closed-loop points are valid');
