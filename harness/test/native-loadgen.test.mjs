@@ -139,15 +139,34 @@ test('HTTP: good responses are valid; truncated, malformed, wrong-body and wrong
 });
 
 test('open loop: a slow server shows as corrected latency, not as generator lag', { skip }, async () => {
-  // Every reply is held 20 ms; 4 connections at 100/s are each busy 20 ms of every 40 ms, so replies queue
-  // behind each other at times, yet the generator sends each as soon as its connection is free.
+  // Every third reply on a connection is held 60 ms. 2 connections at 40/s: each would be due again every
+  // 50 ms on a fixed per-connection schedule, so the old "sent - intended" lag would reach 10 ms; here a due
+  // arrival takes whichever connection is free, waits only when both are held, and that wait is the server's
+  // latency (from the intended time), not the generator's lag.
   const slow = net.createServer((socket) => {
-    socket.on('data', (chunk) => setTimeout(() => socket.write(chunk), 20));
+    let n = 0;
+    socket.on('data', (chunk) => setTimeout(() => socket.write(chunk), n++ % 3 === 2 ? 60 : 1));
     socket.on('error', () => {});
   });
-  const { result, why } = await load(slow, { mode: 'open', ratePerS: 100, durationS: 1 });
-  assert.equal(why, undefined, why);
-  assert.ok(result.lagP99Us < 1000, `generator lag p99 ${result.lagP99Us} us`);
+  const { result } = await load(slow, { mode: 'open', ratePerS: 40, connections: 2, durationS: 1.5 });
+  assert.equal(result.errors + result.mismatches, 0, result.firstError);
+  assert.ok(result.lagP99Us < 5000, `generator lag p99 ${result.lagP99Us} us`);
   const { decodeHistogram } = await import('../../build/ts/harness/src/recorders/histogram.js');
-  assert.ok(decodeHistogram(result.histogram).getValueAtPercentile(50) >= 20e6, 'corrected latency includes the 20 ms hold');
+  assert.ok(decodeHistogram(result.histogram).getValueAtPercentile(99) >= 60e6, 'corrected latency includes the 60 ms holds');
+});
+
+test('server CPU per operation is the server\'s CPU over the window divided by the operations answered', { skip }, async () => {
+  // Each reply costs the server 2 ms of CPU (spun on its own CPU clock, so preemption cannot shorten it).
+  const costly = net.createServer((socket) => {
+    socket.on('data', (chunk) => {
+      const start = process.cpuUsage();
+      for (;;) { const used = process.cpuUsage(start); if (used.user + used.system >= 2000) break; }
+      socket.write(chunk);
+    });
+    socket.on('error', () => {});
+  });
+  const { result } = await load(costly, { mode: 'open', ratePerS: 100, durationS: 1 });
+  assert.equal(result.errors + result.mismatches, 0, result.firstError);
+  assert.ok(result.serverCpuUsPerOp >= 2000 && result.serverCpuUsPerOp < 3500, `${result.serverCpuUsPerOp} us per operation`);
+  assert.ok(result.serverCpuPct >= 20 && result.serverCpuPct < 35, `${result.serverCpuPct}% of a core at 100/s`);
 });

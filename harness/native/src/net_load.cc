@@ -46,9 +46,14 @@ double ThreadCpuS() {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-// utime + stime of every thread of `pid`, in seconds (-1 when unreadable).
+// utime + stime of every thread of `pid`, in seconds (-1 when unreadable): the kernel's process CPU clock
+// (the accounting /proc/<pid>/stat reports, in ns rather than 10 ms ticks, which would be a few per cent of a
+// one-second window at low load), else /proc/<pid>/stat itself.
 double ProcessCpuS(int pid) {
   if (pid <= 0) return -1;
+  clockid_t clock;
+  timespec ts;
+  if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0) return ts.tv_sec + ts.tv_nsec / 1e9;
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/stat", pid);
   FILE* f = fopen(path, "r");
@@ -356,6 +361,10 @@ void Run::Dispatch(double now) {
   if (!running_ || now < start_) return;
   // At most one pass over the slots free now: a slot that fails at once is free again, and must wait its turn.
   for (size_t passes = free_.size(); passes > 0 && !free_.empty(); passes--) {
+    if (slots_[free_.front()].dead) {  // a lost long-lived connection takes no arrival
+      free_.pop_front();
+      continue;
+    }
     double intended = now;
     if (o_.open_loop) {
       intended = start_ + arrival_ * period_;
@@ -366,7 +375,6 @@ void Run::Dispatch(double now) {
     }
     Slot& s = slots_[free_.front()];
     free_.pop_front();
-    if (s.dead) continue;
     StartOp(s, intended, NowNs());
   }
 }
