@@ -132,14 +132,16 @@
 
   // Latency against offered load (open loop).
   if (data.load.length) {
-    const s = section('Latency against offered load (open loop, constant arrival rate)', 'Latency measured from the intended send time (corrected for coordinated omission). Hollow points are invalid runs.');
+    const s = section('Latency and server CPU per operation against offered load (open loop, constant arrival rate)', 'Latency measured from the intended send time (corrected for coordinated omission). Hollow points are invalid runs.');
     const grid = el('div', { className: 'grid' });
     s.append(grid);
     for (const p of data.load) {
       chart(grid, p.title, 'line', p.curves.map((c, i) => ({
         label: c.label, data: c.points.map((pt) => ({ x: pt.x, y: pt.y })), borderColor: color(c.label, i), backgroundColor: color(c.label, i),
         pointStyle: c.points.map((pt) => (pt.valid ? 'circle' : 'crossRot')), pointRadius: 4, showLine: true,
-      })), { x: 'offered load (requests/s)', y: 'p99 latency (µs, log)', xType: 'linear', yType: 'logarithmic' });
+      })), p.title.includes('CPU per operation')
+        ? { x: 'offered load (requests/s)', y: 'server CPU per operation (µs)', xType: 'linear', yType: 'linear' }
+        : { x: 'offered load (requests/s)', y: 'p99 latency (µs, log)', xType: 'linear', yType: 'logarithmic' });
     }
   }
 

@@ -67,12 +67,16 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
         percentiles.set(key(w), plot);
       }
     } else if (w.offered_rate_per_s) {
-      const plot = load.get(key(w)) ?? { title: `${key(w)}: p99 latency against offered load (open loop)`, curves: [] };
-      let curve = plot.curves.find((c) => c.label === target(w));
-      if (!curve) plot.curves.push((curve = { label: target(w), points: [] }));
-      curve.points.push({ x: w.offered_rate_per_s, y: w.latency_us.p99, valid: w.valid });
-      curve.points.sort((a, b) => a.x - b.x);
-      load.set(key(w), plot);
+      const add = (plotKey: string, title: string, y: number): void => {
+        const plot = load.get(plotKey) ?? { title, curves: [] };
+        let curve = plot.curves.find((c) => c.label === target(w));
+        if (!curve) plot.curves.push((curve = { label: target(w), points: [] }));
+        curve.points.push({ x: w.offered_rate_per_s!, y, valid: w.valid });
+        curve.points.sort((a, b) => a.x - b.x);
+        load.set(plotKey, plot);
+      };
+      add(key(w), `${key(w)}: p99 latency against offered load (open loop)`, w.latency_us.p99);
+      if (w.server_cpu_us_per_op !== undefined) add(`${key(w)} cpu`, `${key(w)}: server CPU per operation against offered load (open loop)`, w.server_cpu_us_per_op);
     }
   }
   const sweep = new Map<string, DashboardModel['sweep'][number]>();
