@@ -46,6 +46,7 @@ async function main(): Promise<number> {
     memory: section.memory,
   };
   if (Object.keys(section.conclusions).length) file.conclusions = section.conclusions;
+  if (section.errors.length) file.errors = section.errors;
   const problems = writeResultFile(file, config.out);
   console.log(`\n${summaryTable(file)}\n\nresults: ${config.out}`);
   if (problems.length) console.error(`lab: the result file breaks the schema:\n  ${problems.join('\n  ')}`);
@@ -56,7 +57,10 @@ async function main(): Promise<number> {
     process.stdout.write(run.stdout);
     if (run.code !== 0) console.error(`lab: dashboard renderer failed (${run.code}): ${run.stderr.trim().slice(-500)}`);
   }
-  return problems.length ? 1 : 0;
+  if (section.errors.length) {
+    console.error(`lab: ${section.errors.length} failure(s) while running (recorded in ${config.out} as errors):\n  ${section.errors.map((e) => `${e.workload}: ${e.message}`).join('\n  ')}`);
+  }
+  return problems.length || section.errors.length ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -1,15 +1,19 @@
 // `npm run compare -- BASE.json NEW.json [--min-effect 0.05] [--alpha 0.05]`: exits 1 when a headline metric
-// regressed significantly, 0 otherwise, 2 on a usage or file error.
+// regressed significantly or cannot be tested in NEW (fail closed), 0 otherwise, 2 on a usage or file error.
 import { readFileSync } from 'node:fs';
 import { compareFiles, formatTable } from './compare/compare.js';
+import { missingHeadlines, recordedErrors } from './compare/fail-closed.js';
+import { metricsOf } from './compare/metrics.js';
 import type { ResultFile } from './results/schema.js';
 import { validateResultFile } from './results/validate.js';
 
 const USAGE = `usage: npm run compare -- BASE.json NEW.json [--min-effect 0.05] [--alpha 0.05]
 
 Compares two lab result files metric by metric (one-sided Mann-Whitney U on the repetitions, in the direction
-of a regression, plus a minimum change of the median). Exit status: 1 if a headline metric (corojs/node20,
-corojs/node18 throughput ratios; corojs fiber switch over the raw switch) regressed, 0 if not, 2 on bad usage.`;
+of a regression, plus a minimum change of the median). Exit status 1, listing each reason, if a headline
+metric (corojs/node20, corojs/node18 throughput ratios; corojs fiber switch over the raw switch) regressed,
+is valid in BASE but missing or invalid in NEW, or NEW recorded an error; 0 if none; 2 on bad usage or an
+unreadable or invalid file.`;
 
 function main(argv: string[]): number {
   const files: string[] = [];
@@ -39,8 +43,13 @@ function main(argv: string[]): number {
   console.log(`min effect ${(options.minEffect * 100).toFixed(1)}%, alpha ${options.alpha}\n`);
   console.log(formatTable(rows));
   const regressed = rows.filter((r) => r.headline && r.verdict === 'regressed');
-  console.log(regressed.length ? `\nREGRESSION in ${regressed.length} headline metric(s): ${regressed.map((r) => r.metric).join('; ')}` : '\nno headline metric regressed');
-  return regressed.length ? 1 : 0;
+  const failures = [
+    ...regressed.map((r) => `regressed: ${r.metric}`),
+    ...missingHeadlines(metricsOf(parsed[0]!), metricsOf(parsed[1]!), parsed[1]!),
+    ...recordedErrors(parsed[1]!).map((e) => `the new run recorded an error: ${e}`),
+  ];
+  console.log(failures.length ? `\nFAIL (${failures.length} reason(s)):\n  ${failures.join('\n  ')}` : '\nPASS: no headline metric regressed, none missing, no recorded error');
+  return failures.length ? 1 : 0;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -74,4 +74,22 @@ export interface ResultFile {
   memory: MemoryPoint[];
   // Free-form conclusions, e.g. whether the data supports the fixed 1 MiB stack.
   conclusions?: Record<string, string>;
+  // What failed to run (a workload that threw, a server that never became ready, a missing addon or rung, a
+  // fiber backend that fell back): `npm run lab` exits non-zero and `npm run compare` fails when present.
+  errors?: RunError[];
+  // `npm run lab -- --ab REV`: the CoroJS build of REV, measured as extra targets interleaved with this build.
+  ab?: AbSection;
+}
+
+export interface RunError {
+  workload: string; // a workload name, or "targets" / "native-addon" for what every workload needs
+  message: string;
+}
+
+export interface AbSection {
+  rev: string; // as given on the command line
+  commit: string; // the full sha it resolved to
+  corojs: string; // the binary measured
+  workloads: WorkloadResult[]; // its CoroJS points (same names, variants, modes and backends as above)
+  switch_ladder: SwitchRung[]; // its corojs-fiber rungs
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { LabConfig } from '../lab-config.js';
 import { runCommand } from '../process/run-command.js';
-import type { MemoryPoint, RuntimeName, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
+import type { MemoryPoint, RunError, RuntimeName, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
 import { programArgv, runtimePaths, runtimeUnavailable } from '../runtimes.js';
 
 // What a fiber runner adds to (structurally the suite's Section).
@@ -13,6 +13,7 @@ export interface FiberSection {
   stack: StackSweepPoint[];
   memory: MemoryPoint[];
   conclusions: Record<string, string>;
+  errors: RunError[];
 }
 
 // The fiber backends the lab measures CoroJS with, the default first.

@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from '../process/server-process.js';
 import { startProcSampler } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
-import type { LatencySummaryUs, LoadMode, WorkloadResult } from '../results/schema.js';
+import type { LatencySummaryUs, LoadMode, RunError, WorkloadResult } from '../results/schema.js';
 import { fiberTargets, PLANNED_TARGETS, targetArgv, type Target } from './fiber-common.js';
 
 export interface Measured {
@@ -52,7 +52,7 @@ async function measureRepetition(server: RunningServer, variant: VariantSpec, mo
   return sample;
 }
 
-export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig, progress: Progress): Promise<WorkloadResult[]> {
+export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig, progress: Progress, errors: RunError[] = []): Promise<WorkloadResult[]> {
   const { targets, notes } = await fiberTargets(config);
   for (const note of notes) progress.note(`${spec.name}: ${note}`);
   const servers = new Map<string, RunningServer>();
@@ -62,6 +62,7 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
       servers.set(target.label, await startServer(targetArgv(config, target, spec.name, ['0', '127.0.0.1', ...spec.serverArgs]), config.serverCpus));
     } catch (error) {
       unavailable.set(target.label, `server did not start: ${(error as Error).message.slice(0, 300)}`);
+      errors.push({ workload: spec.name, message: `${target.label}: ${unavailable.get(target.label)!}` });
       progress.note(`${spec.name}: ${target.label} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`);
     }
   }

@@ -76,13 +76,13 @@ export const switchLadderEntry = {
       into.switch_ladder.push(rungOf('thread-handoff', handoff, { method: `addon: ${HANDOFF_ROUND_TRIPS} semaphore round trips, both threads on CPU ${cpu}` }));
     } else {
       progress.note('switch-ladder: the N-API addon is not built (build/native), raw-ucontext and thread-handoff skipped');
-      into.conclusions.switch_ladder_addon = 'addon not built: raw-ucontext and thread-handoff rungs missing';
+      into.errors.push({ workload: 'switch-ladder', message: 'addon not built: raw-ucontext and thread-handoff rungs missing' });
     }
     for (const target of targets) {
       const slot = perTarget.get(target.label)!;
       if (slot.samples.length === 0) {
         progress.note(`switch-ladder: ${target.label} failed: ${slot.failures[0] ?? 'no samples'}`);
-        into.conclusions[`switch_ladder_${target.label}_error`] = slot.failures[0] ?? 'no samples';
+        into.errors.push({ workload: 'switch-ladder', message: `${target.label}: ${slot.failures[0] ?? 'no samples'}` });
         continue;
       }
       const extra: Record<string, unknown> = { runtime: target.runtime, method: `in-script hrtime, ${2 * SWITCH_YIELDS} one-way switches, taskset ${config.serverCpus}` };
