@@ -62,7 +62,7 @@ test('npm run compare exits 0 without a regression, 1 with one, 2 on bad usage',
   const run = (...args) => spawnSync('npm', ['run', '--silent', 'compare', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
   const ok = run(base, same);
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /metric\s+base\s+new\s+change\s+p-value\s+verdict/);
+  assert.match(ok.stdout, /metric\s+base\s+new\s+change\s+p-value\s+needs\s+detects\s+verdict/);
   assert.match(ok.stdout, /PASS: no headline metric regressed/);
   const bad = run(base, worse);
   assert.equal(bad.status, 1, bad.stderr);
