@@ -3,13 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { WORKLOADS, type LabConfig } from './lab-config.js';
 
-export const USAGE = `usage: npm run lab -- [--quick] [--only a,b] [--out FILE] [--repetitions N] [--duration S]
+export const USAGE = `usage: npm run lab -- [--quick] [--only a,b] [--out FILE] [--repetitions N] [--duration S] [--ab REV]
 
   --quick           the short suite (under 10 minutes): fewer variants, shorter runs
   --only LIST       comma-separated workloads: ${WORKLOADS.join(', ')}
   --out FILE        result file (default results/latest.json)
   --repetitions N   repetitions per measured point (default 3, minimum 3)
   --duration S      seconds per repetition (default 5, quick 2)
+  --ab REV          also build the runtime at git revision REV (build/ab/<short-sha>/, its own build script)
+                    and measure it as extra CoroJS targets interleaved with this build on every CoroJS point;
+                    \`npm run compare -- --ab FILE\` then tests this build against REV within the one file
   --help            this text
 
 Servers run pinned to CPU 0 and load generators to CPU 1 (LAB_SERVER_CPUS / LAB_LOAD_CPUS override).`;
@@ -22,6 +25,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
   let out = path.join(root, 'results/latest.json');
   let repetitions = 3;
   let duration: number | null = null;
+  let abRev: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -36,6 +40,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       else if (arg === '--out') out = path.resolve(value());
       else if (arg === '--repetitions') repetitions = Number(value());
       else if (arg === '--duration') duration = Number(value());
+      else if (arg === '--ab') abRev = value();
       else return { help: false, error: `unknown argument ${arg}` };
     } catch (error) {
       return { help: false, error: (error as Error).message };
@@ -59,6 +64,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       serverCpus: env.LAB_SERVER_CPUS ?? '0',
       loadCpus: env.LAB_LOAD_CPUS ?? (cpus > 1 ? '1' : '0'),
       workDir: path.join(os.tmpdir(), `corojs-lab-${process.pid}`),
+      abRev,
     },
   };
 }

@@ -15,8 +15,10 @@ import { fiberMicroEntry } from './runners/fiber-micro.js';
 import { memoryEntry } from './runners/fiber-memory.js';
 import { stackSweepEntry } from './runners/stack-sweep.js';
 import { switchLadderEntry } from './runners/switch-ladder.js';
+import { instructionsEntry } from './runners/instructions.js';
 
-export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory'> & { conclusions: Record<string, string>; errors: RunError[] };
+export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory' | 'instructions'> & { conclusions: Record<string, string>; errors: RunError[] };
+export type AbMeasurements = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'instructions'>;
 
 interface SuiteEntry {
   name: WorkloadName;
@@ -34,13 +36,13 @@ function serverEntry(name: WorkloadName, spec: (config: LabConfig) => ServerWork
   };
 }
 
-export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), serverEntry('tls-echo', tlsEchoSpec), fileIoEntry, dnsEntry, fiberMicroEntry, switchLadderEntry, stackSweepEntry, memoryEntry];
+export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), serverEntry('tls-echo', tlsEchoSpec), fileIoEntry, dnsEntry, fiberMicroEntry, switchLadderEntry, instructionsEntry, stackSweepEntry, memoryEntry];
 
-export async function runSuite(config: LabConfig, progress: Progress): Promise<Section> {
+export async function runSuite(config: LabConfig, progress: Progress): Promise<Section & { ab?: AbMeasurements }> {
   const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {}, errors: [] };
   // A target that cannot run (binary missing, a fiber backend falling back to another) is an error of the
   // whole run: every workload misses its points.
-  for (const note of (await fiberTargets(config)).notes) into.errors.push({ workload: 'targets', message: note });
+  for (const note of (await fiberTargets(config, true, true)).notes) into.errors.push({ workload: 'targets', message: note });
   if (!process.env.LAB_JS_LOADGEN && !loadNativeAddon()) {
     into.errors.push({ workload: 'native-addon', message: 'build/native addon not built: no raw switch rungs, and the echo load falls back to the JS generator' });
   }
@@ -55,5 +57,21 @@ export async function runSuite(config: LabConfig, progress: Progress): Promise<S
       into.errors.push({ workload: entry.name, message: `threw: ${(error as Error).message.slice(0, 500)}` });
     }
   }
-  return into;
+  return config.abCorojs ? splitAb(into) : into;
+}
+
+// Moves what the --ab build measured out of the sections every reader knows into its own.
+export function splitAb(section: Section): Section & { ab: AbMeasurements } {
+  const strip = <T extends { from_ab_build?: boolean }>(entry: T): T => { const { from_ab_build: _, ...rest } = entry; return rest as T; };
+  return {
+    ...section,
+    workloads: section.workloads.filter((w) => !w.from_ab_build),
+    switch_ladder: section.switch_ladder.filter((r) => !r.from_ab_build),
+    instructions: section.instructions?.filter((c) => !c.from_ab_build),
+    ab: {
+      workloads: section.workloads.filter((w) => w.from_ab_build).map(strip),
+      switch_ladder: section.switch_ladder.filter((r) => r.from_ab_build).map(strip),
+      instructions: section.instructions?.filter((c) => c.from_ab_build).map(strip),
+    },
+  };
 }

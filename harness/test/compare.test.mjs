@@ -32,7 +32,7 @@ test('a 20 % CoroJS regression with 3 % noise is flagged, in every seed, on (nea
     const regressed = headlineRegressions(rows);
     const headline = rows.filter((r) => r.headline);
     assert.ok(headline.length >= 10, `headline metrics: ${headline.length}`);
-    // Each metric needs a change of max(5 %, 3x its own noise): with 3 % noise per repetition a rare metric
+    // Each metric needs a change of max(5 %, 5 standard errors): with 3 % noise per repetition a rare metric
     // can miss, but the run as a whole must always be caught.
     assert.ok(regressed.length >= 0.85 * headline.length, `seed ${seed}: ${regressed.length} of ${headline.length} flagged`);
     for (const r of headline) assert.ok(Math.abs(Math.abs(r.change) - (r.metric.startsWith('switch') ? 0.25 : 0.2)) < 0.08, `${r.metric}: ${r.change}`);

@@ -22,7 +22,7 @@ export interface Row {
   new: number | null;
   change: number | null; // relative shift new vs base (Hodges-Lehmann)
   noise: number | null; // relative standard deviation of the base's repetitions
-  threshold: number | null; // the smallest change that counts: max(min effect, 3x the base's noise)
+  threshold: number | null; // the smallest change that counts: max(min effect, 5 standard errors from the base's noise)
   detectable: number | null; // the smallest change for the worse detected with 80 % power (null: none)
   p: number | null; // p-value of the change in its observed direction
   verdict: Verdict;
@@ -48,7 +48,9 @@ export function compareFiles(base: ResultFile, next: ResultFile, options: Compar
   return compareMetrics(metricsOf(base), metricsOf(next), options);
 }
 
-export function compareMetric(a: Metric, b: Metric, { minEffect, alpha }: CompareOptions): Row {
+export function compareMetric(a: Metric, b: Metric, options: CompareOptions): Row {
+  const { alpha } = options;
+  const minEffect = a.minEffect ?? options.minEffect;
   const m = a.samples.length;
   const n = b.samples.length;
   const change = relativeShift(a.samples, b.samples);
@@ -56,7 +58,7 @@ export function compareMetric(a: Metric, b: Metric, { minEffect, alpha }: Compar
   // p-value of the observed direction: "new below base" or "new above base".
   const p = change < 0 ? mannWhitneyLess(a.samples, b.samples) : mannWhitneyLess(b.samples, a.samples);
   const noise = relativeNoise(a.samples);
-  const bar = threshold(a.samples, minEffect);
+  const bar = threshold(a.samples, minEffect, n);
   const detectable = detectableChange(noise, m, n, alpha, bar, a.higherIsBetter);
   let verdict: Verdict = 'unchanged';
   if (Math.abs(change) >= bar && p <= alpha) verdict = worse ? 'regressed' : 'improved';
@@ -97,7 +99,7 @@ export function formatTable(rows: readonly Row[]): string {
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i >= 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [
     line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line),
-    '(* headline metric: only these can fail the comparison. "needs": the change that counts, max(min effect, 3x the base\'s own noise);',
+    '(* headline metric: only these can fail the comparison. "needs": the change that counts, max(min effect, 5 standard errors of the shift from the base\'s own noise);',
     ' "detects": the smallest change for the worse this comparison detects with 80% power at the chosen alpha, with the base\'s noise and these repetition counts)',
   ].join('\n');
 }

@@ -3,12 +3,13 @@
 // run, so a slower or busier machine moves both sides alike: CoroJS over each Node twin's throughput for every
 // valid closed-loop point (paired repetition by repetition), and the CoroJS fiber switch over the raw ucontext
 // switch. Absolute throughputs are shown for information only.
-import type { ResultFile, SwitchRung, WorkloadResult } from '../results/schema.js';
+import type { InstructionCount, ResultFile, SwitchRung, WorkloadResult } from '../results/schema.js';
 
 // A measurement a metric is computed from, so a metric missing from a run can say why.
 export type Source =
   | { kind: 'point'; name: string; variant: string; mode: string; runtime: string; backend?: string }
-  | { kind: 'rung'; rung: string; backend?: string };
+  | { kind: 'rung'; rung: string; backend?: string }
+  | { kind: 'instructions'; op: string; backend?: string };
 
 export interface Metric {
   name: string;
@@ -17,7 +18,12 @@ export interface Metric {
   headline: boolean;
   unit: string;
   sources: Source[];
+  minEffect?: number; // replaces the comparison's min effect: deterministic counts gate on a smaller change
 }
+
+// Instruction counts barely move between identical runs, so a 3 % change counts (with enough margin over
+// V8's background-compilation jitter, which the repetitions show).
+export const INSTRUCTION_MIN_EFFECT = 0.03;
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,7 +40,14 @@ function paired(a: readonly number[], b: readonly number[]): number[] {
 }
 
 const pointKey = (w: WorkloadResult): string => `${w.name}/${w.variant}`;
-const backendOf = (w: WorkloadResult | SwitchRung): string => w.fiber_backend ?? 'thread';
+const backendOf = (w: WorkloadResult | SwitchRung | InstructionCount): string => w.fiber_backend ?? 'thread';
+
+function instructionMetrics(counts: readonly InstructionCount[] | undefined, headline: boolean): Metric[] {
+  return (counts ?? []).filter((c) => c.runtime === 'corojs' && c.samples.length > 0).map((c) => ({
+    name: `instructions ${c.op} corojs[${backendOf(c)}]`, samples: c.samples, higherIsBetter: false, headline,
+    unit: `instructions/${c.op === 'switch' ? 'switch' : 'message'}`, sources: [{ kind: 'instructions', op: c.op, backend: backendOf(c) }], minEffect: INSTRUCTION_MIN_EFFECT,
+  }));
+}
 
 export function pointSource(w: WorkloadResult): Source {
   return { kind: 'point', name: w.name, variant: w.variant, mode: w.mode, runtime: w.runtime, ...(w.runtime === 'corojs' ? { backend: backendOf(w) } : {}) };
@@ -43,11 +56,17 @@ export function pointSource(w: WorkloadResult): Source {
 const rungSource = (r: SwitchRung): Source => ({ kind: 'rung', rung: r.rung, ...(r.rung === 'corojs-fiber' ? { backend: backendOf(r) } : {}) });
 
 export function describeSource(s: Source): string {
-  return s.kind === 'point' ? `${s.name}/${s.variant} ${s.mode} ${s.runtime}${s.backend ? `[${s.backend}]` : ''}` : `switch rung ${s.rung}${s.backend ? `[${s.backend}]` : ''}`;
+  const backend = s.backend ? `[${s.backend}]` : '';
+  if (s.kind === 'point') return `${s.name}/${s.variant} ${s.mode} ${s.runtime}${backend}`;
+  return s.kind === 'rung' ? `switch rung ${s.rung}${backend}` : `instruction count ${s.op} corojs${backend}`;
 }
 
 // Why a source gives no usable samples in `file`, or null when it does.
-export function sourceProblem(file: Pick<ResultFile, 'workloads' | 'switch_ladder'>, s: Source): string | null {
+export function sourceProblem(file: Pick<ResultFile, 'workloads' | 'switch_ladder' | 'instructions'>, s: Source): string | null {
+  if (s.kind === 'instructions') {
+    const count = (file.instructions ?? []).find((c) => c.op === s.op && backendOf(c) === s.backend);
+    return count?.samples.length ? null : `${describeSource(s)} absent`;
+  }
   if (s.kind === 'rung') {
     const rung = file.switch_ladder.find((r) => r.rung === s.rung && (s.backend === undefined || backendOf(r) === s.backend));
     if (!rung) return `${describeSource(s)} absent`;
@@ -84,5 +103,23 @@ export function metricsOf(file: ResultFile): Metric[] {
       out.push({ name: `switch corojs-fiber[${backendOf(rung)}]/raw-ucontext`, samples, higherIsBetter: false, headline: true, unit: 'switch time ratio fiber/raw-ucontext', sources: [rungSource(rung), rungSource(raw)] });
     }
   }
+  // Shown, not gated, between two files: the count depends on the CPU (V8 and glibc pick code by CPU features).
+  out.push(...instructionMetrics(file.instructions, false));
+  return out;
+}
+
+// `npm run compare -- --ab FILE`: every CoroJS measurement of the --ab build (old) and of this build (new) from
+// one run, interleaved repetition by repetition, so machine differences cancel: closed-loop throughput per
+// workload, variant and fiber backend, the fiber switch time per backend, and the instruction counts. All are
+// headline metrics.
+export function abMetricsOf(sections: Pick<ResultFile, 'workloads' | 'switch_ladder' | 'instructions'>): Metric[] {
+  const out: Metric[] = [];
+  for (const w of sections.workloads.filter((p) => p.runtime === 'corojs' && p.mode === 'closed' && p.valid && p.samples.length > 0)) {
+    out.push({ name: `throughput ${pointKey(w)} corojs[${backendOf(w)}]`, samples: w.samples, higherIsBetter: true, headline: true, unit: 'ops/s', sources: [pointSource(w)] });
+  }
+  for (const r of sections.switch_ladder.filter((rung) => rung.rung === 'corojs-fiber' && rung.samples.length > 0)) {
+    out.push({ name: `switch corojs-fiber[${backendOf(r)}]`, samples: r.samples, higherIsBetter: false, headline: true, unit: 'ns/switch', sources: [rungSource(r)] });
+  }
+  out.push(...instructionMetrics(sections.instructions, true));
   return out;
 }

@@ -40,6 +40,7 @@ export interface WorkloadResult {
   latency_uncorrected_us?: LatencySummaryUs; // open-loop runs: measured from the actual send
   histogram?: string; // HdrHistogram encoded (base64, compressed) for percentile plots
   fiber_backend?: string; // corojs only: thread | ucontext
+  from_ab_build?: boolean; // in memory only: measured on the --ab build (the lab moves it to `ab`)
 }
 
 export interface SwitchRung {
@@ -47,6 +48,19 @@ export interface SwitchRung {
   ns_per_switch: number; // median
   samples: number[];
   fiber_backend?: string;
+  from_ab_build?: boolean; // in memory only, as above
+}
+
+// Instructions per operation counted with Valgrind's cachegrind (no hardware counters on these VMs): the
+// deterministic rung, machine load does not move it. One entry per operation and CoroJS fiber backend.
+export interface InstructionCount {
+  op: string; // "switch" (one one-way fiber switch), "echo-64B" (one 64-byte echo round trip, server side)
+  runtime: RuntimeName;
+  fiber_backend?: string;
+  instructions_per_op: number; // median
+  samples: number[]; // per repetition
+  method: string;
+  from_ab_build?: boolean; // in memory only, as for workloads
 }
 
 export interface StackSweepPoint {
@@ -72,6 +86,7 @@ export interface ResultFile {
   switch_ladder: SwitchRung[];
   stack: StackSweepPoint[];
   memory: MemoryPoint[];
+  instructions?: InstructionCount[];
   // Free-form conclusions, e.g. whether the data supports the fixed 1 MiB stack.
   conclusions?: Record<string, string>;
   // What failed to run (a workload that threw, a server that never became ready, a missing addon or rung, a
@@ -92,4 +107,5 @@ export interface AbSection {
   corojs: string; // the binary measured
   workloads: WorkloadResult[]; // its CoroJS points (same names, variants, modes and backends as above)
   switch_ladder: SwitchRung[]; // its corojs-fiber rungs
+  instructions?: InstructionCount[];
 }

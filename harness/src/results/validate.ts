@@ -67,10 +67,12 @@ export function validateResultFile(file: Json): string[] {
   if ('errors' in f && !(Array.isArray(f.errors) && f.errors.every((e) => isObject(e) && isString(e.workload) && isString(e.message)))) {
     problems.push('errors: must be a list of {workload, message}');
   }
+  checkInstructions('instructions', f.instructions, problems);
   if ('ab' in f && checkFields('ab', f.ab, { rev: isString, commit: isString, corojs: isString, workloads: Array.isArray, switch_ladder: Array.isArray }, problems)) {
     const ab = f.ab as Record<string, Json>;
     if (Array.isArray(ab.workloads)) checkWorkloads('ab.workloads', ab.workloads, problems);
     if (Array.isArray(ab.switch_ladder)) checkRungs('ab.switch_ladder', ab.switch_ladder, problems);
+    checkInstructions('ab.instructions', ab.instructions, problems);
   }
   return problems;
 }
@@ -95,6 +97,12 @@ function checkWorkloads(section: string, workloads: Json[], problems: string[]):
     if (w.valid === false && !isString(w.invalid_reason)) problems.push(`${where}.invalid_reason: an invalid entry must say why`);
     if (w.mode === 'open' && w.valid === true && !isNumber(w.offered_rate_per_s)) problems.push(`${where}.offered_rate_per_s: missing on an open-loop entry`);
   });
+}
+
+function checkInstructions(section: string, list: Json, problems: string[]): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) { problems.push(`${section}: not a list`); return; }
+  list.forEach((c, i) => checkFields(`${section}[${i}]`, c, { op: isString, runtime: (v) => RUNTIMES.includes(v as string), instructions_per_op: (v) => isNumber(v) && v > 0, samples: numberArray, method: isString }, problems));
 }
 
 function checkRungs(section: string, rungs: Json[], problems: string[]): void {

@@ -7,7 +7,7 @@ import { startProcSampler } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
 import type { LatencySummaryUs, LoadMode, RunError, WorkloadResult } from '../results/schema.js';
-import { fiberTargets, PLANNED_TARGETS, targetArgv, type Target } from './fiber-common.js';
+import { fiberTargets, forTarget, PLANNED_TARGETS, targetArgv } from './fiber-common.js';
 
 export interface Measured {
   throughputPerS: number;
@@ -53,7 +53,7 @@ async function measureRepetition(server: RunningServer, variant: VariantSpec, mo
 }
 
 export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig, progress: Progress, errors: RunError[] = []): Promise<WorkloadResult[]> {
-  const { targets, notes } = await fiberTargets(config);
+  const { targets, notes } = await fiberTargets(config, true, true);
   for (const note of notes) progress.note(`${spec.name}: ${note}`);
   const servers = new Map<string, RunningServer>();
   const unavailable = new Map<string, string>();
@@ -66,7 +66,6 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
       progress.note(`${spec.name}: ${target.label} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`);
     }
   }
-  const withBackend = (point: WorkloadResult, target: Target): WorkloadResult => (target.backend ? { ...point, fiber_backend: target.backend } : point);
   const results: WorkloadResult[] = [];
   try {
     for (const variant of spec.variants) {
@@ -90,7 +89,7 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
           const key: PointKey = { name: spec.name, variant: variant.variant, runtime: target.runtime, mode, connections: variant.connections };
           if (ratePerS !== undefined) key.offeredRatePerS = ratePerS;
           const why = unavailable.get(target.label) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);
-          const point = withBackend(why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions), target);
+          const point = forTarget(why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions), target);
           results.push(point);
           if (mode === 'closed' && point.valid) closedThroughputs.push(point.throughput_per_s);
         }
