@@ -16,8 +16,8 @@ of a regression, plus a change of at least max(min effect, 5 standard errors fro
 Exit status 1, listing each
 reason, if a headline metric (corojs/node20, corojs/node18 throughput ratios; corojs fiber switch over the raw
 switch) regressed, is valid in BASE but missing or invalid in NEW, or NEW recorded an error; with --strict
-(CI) also when a headline metric cannot be tested (too few repetitions or too much noise to detect even a
-${50}% change). 0 if none; 2 on bad usage, an unreadable or invalid file, or an --alpha below the smallest
+(CI) also when a headline metric cannot be tested (too few repetitions, or too much noise to detect even a
+2x slowdown). Metrics harness/gate.json names are shown but not gated. 0 if none; 2 on bad usage, an unreadable or invalid file, or an --alpha below the smallest
 p-value the repetitions can reach.
 
 --ab FILE: FILE comes from \`npm run lab -- --ab REV\`; compares this build (new) with REV's build (old) as
@@ -80,6 +80,9 @@ function main(argv: string[]): number {
   const untestable = headline.filter((r) => r.untestable || (ab && r.verdict === 'only in new'));
   for (const r of untestable) r.untestable ??= 'the --ab build has no valid measurement of it';
   const shaped = headline.filter((r) => r.shape);
+  const excluded = new Map<string, number>();
+  for (const r of rows) if (r.notGated) excluded.set(r.notGated, (excluded.get(r.notGated) ?? 0) + 1);
+  if (excluded.size) console.log(`\nnot gated (harness/gate.json):\n  ${[...excluded].map(([why, n]) => `${n} metric(s): ${why}`).join('\n  ')}`);
   if (shaped.length) console.log(`\nbimodal or drifting samples (reported, not averaged away):\n  ${shaped.map((r) => `${r.metric}: ${r.shape}`).join('\n  ')}`);
   if (untestable.length) console.log(`\ncannot be tested (${untestable.length}${strict ? ', each a failure with --strict' : ''}):\n  ${untestable.map((r) => `${r.metric}: ${r.untestable}`).join('\n  ')}`);
   const failures = [

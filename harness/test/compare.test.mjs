@@ -32,9 +32,9 @@ test('a 20 % CoroJS regression with 3 % noise is flagged, in every seed, on (nea
     const regressed = headlineRegressions(rows);
     const headline = rows.filter((r) => r.headline);
     assert.ok(headline.length >= 10, `headline metrics: ${headline.length}`);
-    // Each metric needs a change of max(5 %, 5 standard errors): with 3 % noise per repetition a rare metric
-    // can miss, but the run as a whole must always be caught.
-    assert.ok(regressed.length >= 0.85 * headline.length, `seed ${seed}: ${regressed.length} of ${headline.length} flagged`);
+    // Each metric needs a change of max(5 %, 5 standard errors): a ratio of two 3 %-noise throughputs has
+    // ~4.2 % noise, so a few metrics can miss, but the run as a whole must always be caught.
+    assert.ok(regressed.length >= 0.75 * headline.length, `seed ${seed}: ${regressed.length} of ${headline.length} flagged`);
     for (const r of headline) assert.ok(Math.abs(Math.abs(r.change) - (r.metric.startsWith('switch') ? 0.25 : 0.2)) < 0.08, `${r.metric}: ${r.change}`);
   }
 });
@@ -93,6 +93,7 @@ test('the reference with every tcp-echo point removed fails with exit 1, naming 
   assert.match(run.stdout, /FAIL/);
   for (const variant of ['64B', '64KiB']) {
     for (const backend of ['thread', 'ucontext']) {
+      if (variant === '64KiB' && backend === 'ucontext') continue; // not gated: harness/gate.json says why
       assert.match(run.stdout, new RegExp(`ratio tcp-echo/${variant} corojs\\[${backend}\\]/node20 missing in the new run \\(tcp-echo/${variant} closed corojs\\[${backend}\\] absent`));
     }
   }
@@ -106,7 +107,7 @@ test('the reference with every CoroJS point invalid fails with exit 1, naming th
   assert.equal(run.status, 1, run.stdout + run.stderr);
   const base = JSON.parse(readFileSync(REFERENCE, 'utf8'));
   const ratios = metricsOf(base).filter((m) => m.headline && m.name.startsWith('ratio'));
-  assert.ok(ratios.length >= 40, `headline ratios in the reference: ${ratios.length}`);
+  assert.ok(ratios.length >= 30, `headline ratios in the reference: ${ratios.length}`);
   for (const m of ratios) assert.ok(run.stdout.includes(`${m.name} missing in the new run`), `${m.name} not named`);
   assert.match(run.stdout, /tcp-echo\/64B closed corojs\[thread\] invalid: server did not start/);
 });

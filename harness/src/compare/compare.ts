@@ -4,7 +4,7 @@
 import type { ResultFile } from '../results/schema.js';
 import { mannWhitneyLess, smallestP } from './mann-whitney.js';
 import { median, metricsOf, type Metric } from './metrics.js';
-import { detectableChange, MAX_DETECTABLE, relativeNoise, relativeShift, sampleShape, threshold } from './power.js';
+import { detectableChange, relativeNoise, relativeShift, sampleShape, threshold } from './power.js';
 
 export interface CompareOptions {
   minEffect: number; // relative change of the median that matters (0.05 = 5 %)
@@ -28,6 +28,7 @@ export interface Row {
   verdict: Verdict;
   untestable?: string; // why this metric cannot be tested with these repetitions
   shape?: string; // bimodal or drifting samples, per side
+  notGated?: string; // a headline metric harness/gate.json keeps out of the gate, and why
 }
 
 export function compareMetrics(before: readonly Metric[], after: readonly Metric[], options: CompareOptions): Row[] {
@@ -65,8 +66,9 @@ export function compareMetric(a: Metric, b: Metric, options: CompareOptions): Ro
   const row: Row = { metric: a.name, headline: a.headline, unit: a.unit, higherIsBetter: a.higherIsBetter, base: median(a.samples), new: median(b.samples), change, noise, threshold: bar, detectable, p, verdict };
   if (m < 2) row.untestable = `${m} base repetition(s): no noise estimate`;
   else if (smallestP(m, n) > alpha) row.untestable = `${m} vs ${n} repetitions cannot reach p <= ${alpha} (smallest p ${smallestP(m, n).toPrecision(2)})`;
-  else if (detectable === null) row.untestable = `noise ${(noise * 100).toFixed(1)}%: no change up to ${MAX_DETECTABLE * 100}% is detected with 80% power`;
+  else if (detectable === null) row.untestable = `noise ${(noise * 100).toFixed(1)}%: not even a 2x slowdown would be detected with 80% power`;
   if (row.untestable && verdict !== 'regressed') row.verdict = 'untestable';
+  if (a.notGated) row.notGated = a.notGated;
   const shapes = [['base', sampleShape(a.samples, minEffect)], ['new', sampleShape(b.samples, minEffect)]].filter(([, s]) => s).map(([side, s]) => `${side} ${s}`);
   if (shapes.length) row.shape = shapes.join('; ');
   return row;

@@ -3,7 +3,23 @@
 // run, so a slower or busier machine moves both sides alike: CoroJS over each Node twin's throughput for every
 // valid closed-loop point (paired repetition by repetition), and the CoroJS fiber switch over the raw ucontext
 // switch. Absolute throughputs are shown for information only.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { InstructionCount, ResultFile, SwitchRung, WorkloadResult } from '../results/schema.js';
+
+// harness/gate.json: the metrics not gated, each with its reason (data, so new metrics are gated by default).
+export interface NotGated { pattern: string; why: string }
+const GATE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../harness/gate.json');
+let notGated: Array<NotGated & { re: RegExp }> | null = null;
+export function notGatedReason(metric: string): string | null {
+  notGated ??= (JSON.parse(readFileSync(GATE_FILE, 'utf8')) as { not_gated: NotGated[] }).not_gated.map((n) => ({ ...n, re: new RegExp(n.pattern) }));
+  return notGated.find((n) => n.re.test(metric))?.why ?? null;
+}
+const gated = (metrics: Metric[]): Metric[] => metrics.map((m) => {
+  const why = m.headline ? notGatedReason(m.name) : null;
+  return why ? { ...m, headline: false, notGated: why } : m;
+});
 
 // A measurement a metric is computed from, so a metric missing from a run can say why.
 export type Source =
@@ -19,6 +35,7 @@ export interface Metric {
   unit: string;
   sources: Source[];
   minEffect?: number; // replaces the comparison's min effect: deterministic counts gate on a smaller change
+  notGated?: string; // why harness/gate.json keeps this otherwise headline metric out of the gate
 }
 
 // Instruction counts barely move between identical runs, so a 3 % change counts (with enough margin over
@@ -105,7 +122,7 @@ export function metricsOf(file: ResultFile): Metric[] {
   }
   // Shown, not gated, between two files: the count depends on the CPU (V8 and glibc pick code by CPU features).
   out.push(...instructionMetrics(file.instructions, false));
-  return out;
+  return gated(out);
 }
 
 // `npm run compare -- --ab FILE`: every CoroJS measurement of the --ab build (old) and of this build (new) from
@@ -121,5 +138,5 @@ export function abMetricsOf(sections: Pick<ResultFile, 'workloads' | 'switch_lad
     out.push({ name: `switch corojs-fiber[${backendOf(r)}]`, samples: r.samples, higherIsBetter: false, headline: true, unit: 'ns/switch', sources: [rungSource(r)] });
   }
   out.push(...instructionMetrics(sections.instructions, true));
-  return out;
+  return gated(out);
 }

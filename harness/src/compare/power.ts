@@ -9,8 +9,9 @@ import { exactLowerTail, mannWhitneyLess, smallestP } from './mann-whitney.js';
 // at 0.06-0.3 % per metric (4: 0.1-0.6 %), while a 15 % change with 3 % noise is still caught 94 % of the time.
 export const NOISE_Z = 5;
 export const POWER = 0.8;
-// A metric is untestable when even a change this large would not be detected with POWER.
-export const MAX_DETECTABLE = 0.5;
+// A metric is untestable when not even a 2x slowdown would be detected with POWER: half the throughput, or
+// twice the time or instruction count.
+export const maxDetectable = (higherIsBetter: boolean): number => (higherIsBetter ? 0.5 : 1);
 
 export function relativeNoise(samples: readonly number[]): number {
   if (samples.length < 2) return 0;
@@ -85,14 +86,13 @@ function power(d: number, noise: number, m: number, n: number, alpha: number, ba
 }
 
 // The smallest relative change for the worse (a loss of higher-is-better metrics, a rise of the others) that
-// the gate detects with POWER, or null when none up to MAX_DETECTABLE is or the repetitions cannot reach
-// alpha at all.
+// the gate detects with POWER, or null when not even a 2x slowdown is or the repetitions cannot reach alpha.
 export function detectableChange(noise: number, m: number, n: number, alpha: number, bar: number, higherIsBetter = true): number | null {
   if (m < 2 || n < 1 || smallestP(m, n) > alpha) return null;
   if (noise === 0) return bar; // deterministic: every repetition moves by exactly the change
-  if (power(MAX_DETECTABLE, noise, m, n, alpha, bar, higherIsBetter) < POWER) return null;
+  if (power(maxDetectable(higherIsBetter), noise, m, n, alpha, bar, higherIsBetter) < POWER) return null;
   let lo = 0;
-  let hi = MAX_DETECTABLE;
+  let hi = maxDetectable(higherIsBetter);
   while (hi - lo > 0.0025) {
     const mid = (lo + hi) / 2;
     if (power(mid, noise, m, n, alpha, bar, higherIsBetter) >= POWER) hi = mid; else lo = mid;
