@@ -3,13 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { WORKLOADS, type LabConfig } from './lab-config.js';
 
-export const USAGE = `usage: npm run lab -- [--quick] [--only a,b] [--out FILE] [--repetitions N] [--duration S]
+export const USAGE = `usage: npm run lab -- [--quick] [--only a,b | --skip a,b] [--out FILE] [--repetitions N] [--duration S] [--ab REV]
 
   --quick           the short suite (under 10 minutes): fewer variants, shorter runs
   --only LIST       comma-separated workloads: ${WORKLOADS.join(', ')}
+  --skip LIST       every workload but these
   --out FILE        result file (default results/latest.json)
   --repetitions N   repetitions per measured point (default 3, minimum 3)
   --duration S      seconds per repetition (default 5, quick 2)
+  --ab REV          also build the runtime at git revision REV (build/ab/<short-sha>/, its own build script)
+                    and measure it as extra CoroJS targets interleaved with this build on every CoroJS point;
+                    \`npm run compare -- --ab FILE\` then tests this build against REV within the one file
   --help            this text
 
 Servers run pinned to CPU 0 and load generators to CPU 1 (LAB_SERVER_CPUS / LAB_LOAD_CPUS override).`;
@@ -19,9 +23,11 @@ export type ParsedArgs = { help: true } | { help: false; config: LabConfig } | {
 export function parseArgs(argv: readonly string[], root: string, env: NodeJS.ProcessEnv = process.env): ParsedArgs {
   let quick = false;
   let only: string[] | null = null;
+  let skip: string[] = [];
   let out = path.join(root, 'results/latest.json');
   let repetitions = 3;
   let duration: number | null = null;
+  let abRev: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -33,15 +39,19 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       if (arg === '--help' || arg === '-h') return { help: true };
       else if (arg === '--quick') quick = true;
       else if (arg === '--only') only = value().split(',').map((s) => s.trim()).filter(Boolean);
+      else if (arg === '--skip') skip = value().split(',').map((s) => s.trim()).filter(Boolean);
       else if (arg === '--out') out = path.resolve(value());
       else if (arg === '--repetitions') repetitions = Number(value());
       else if (arg === '--duration') duration = Number(value());
+      else if (arg === '--ab') abRev = value();
       else return { help: false, error: `unknown argument ${arg}` };
     } catch (error) {
       return { help: false, error: (error as Error).message };
     }
   }
-  const unknown = only?.filter((name) => !(WORKLOADS as readonly string[]).includes(name)) ?? [];
+  const unknown = [...(only ?? []), ...skip].filter((name) => !(WORKLOADS as readonly string[]).includes(name));
+  if (only && skip.length) return { help: false, error: '--only and --skip exclude each other' };
+  if (skip.length) only = WORKLOADS.filter((name) => !skip.includes(name));
   if (unknown.length) return { help: false, error: `unknown workload(s): ${unknown.join(', ')}` };
   if (!Number.isInteger(repetitions) || repetitions < 3) return { help: false, error: '--repetitions must be an integer >= 3' };
   if (duration !== null && !(duration > 0)) return { help: false, error: '--duration must be > 0' };
@@ -59,6 +69,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       serverCpus: env.LAB_SERVER_CPUS ?? '0',
       loadCpus: env.LAB_LOAD_CPUS ?? (cpus > 1 ? '1' : '0'),
       workDir: path.join(os.tmpdir(), `corojs-lab-${process.pid}`),
+      abRev,
     },
   };
 }

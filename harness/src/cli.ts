@@ -2,6 +2,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildAtRev, type AbBuild } from './ab-build.js';
 import { parseArgs, USAGE } from './cli-args.js';
 import { environment, gitCommit } from './env-fingerprint.js';
 import { runCommand } from './process/run-command.js';
@@ -26,6 +27,16 @@ async function main(): Promise<number> {
   }
   const config = parsed.config;
   const progress = new Progress(0);
+  let ab: AbBuild | null = null;
+  if (config.abRev) {
+    try {
+      ab = buildAtRev(root, config.abRev, (line) => progress.note(line));
+    } catch (error) {
+      console.error(`lab: ${(error as Error).message}`);
+      return 1;
+    }
+    config.abCorojs = ab.corojs;
+  }
   progress.note(`${config.quick ? 'quick' : 'default'} suite, ${config.only ? config.only.join(',') : 'all workloads'}; servers on CPU ${config.serverCpus}, load on CPU ${config.loadCpus}; ${config.repetitions} x ${config.durationS}s per point`);
   const env = environment(config, process.argv.slice(2));
   const createdAt = new Date().toISOString();
@@ -45,7 +56,10 @@ async function main(): Promise<number> {
     stack: section.stack,
     memory: section.memory,
   };
+  if (section.instructions?.length) file.instructions = section.instructions;
   if (Object.keys(section.conclusions).length) file.conclusions = section.conclusions;
+  if (section.errors.length) file.errors = section.errors;
+  if (ab && section.ab) file.ab = { rev: ab.rev, commit: ab.commit, corojs: ab.corojs, ...section.ab };
   const problems = writeResultFile(file, config.out);
   console.log(`\n${summaryTable(file)}\n\nresults: ${config.out}`);
   if (problems.length) console.error(`lab: the result file breaks the schema:\n  ${problems.join('\n  ')}`);
@@ -56,7 +70,10 @@ async function main(): Promise<number> {
     process.stdout.write(run.stdout);
     if (run.code !== 0) console.error(`lab: dashboard renderer failed (${run.code}): ${run.stderr.trim().slice(-500)}`);
   }
-  return problems.length ? 1 : 0;
+  if (section.errors.length) {
+    console.error(`lab: ${section.errors.length} failure(s) while running (recorded in ${config.out} as errors):\n  ${section.errors.map((e) => `${e.workload}: ${e.message}`).join('\n  ')}`);
+  }
+  return problems.length || section.errors.length ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -10,9 +10,11 @@ export interface LabConfig {
   serverCpus: string; // taskset list for servers / measured programs
   loadCpus: string; // taskset list for load generators
   workDir: string; // temporary files (certificates, dnsmasq config, file-io data)
+  abRev: string | null; // --ab REV: also measure the runtime built at REV, interleaved with this build
+  abCorojs?: string; // that build's binary, once built
 }
 
-export const WORKLOADS = ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-micro', 'switch-ladder', 'stack-sweep', 'memory'] as const;
+export const WORKLOADS = ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-micro', 'switch-ladder', 'instructions', 'stack-sweep', 'memory'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 export function selected(config: LabConfig, name: WorkloadName): boolean {

@@ -2,7 +2,9 @@
 import type { LabConfig, WorkloadName } from './lab-config.js';
 import { selected } from './lab-config.js';
 import type { Progress } from './report/progress.js';
-import type { ResultFile } from './results/schema.js';
+import { loadNativeAddon } from './native-addon.js';
+import type { ResultFile, RunError } from './results/schema.js';
+import { fiberTargets } from './runners/fiber-common.js';
 import { plannedSteps, runServerGrid, type ServerWorkloadSpec } from './runners/server-grid.js';
 import { httpHelloSpec } from './runners/http-hello.js';
 import { tcpEchoSpec } from './runners/tcp-echo.js';
@@ -13,8 +15,10 @@ import { fiberMicroEntry } from './runners/fiber-micro.js';
 import { memoryEntry } from './runners/fiber-memory.js';
 import { stackSweepEntry } from './runners/stack-sweep.js';
 import { switchLadderEntry } from './runners/switch-ladder.js';
+import { instructionsEntry } from './runners/instructions.js';
 
-export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory'> & { conclusions: Record<string, string> };
+export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory' | 'instructions'> & { conclusions: Record<string, string>; errors: RunError[] };
+export type AbMeasurements = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'instructions'>;
 
 interface SuiteEntry {
   name: WorkloadName;
@@ -27,25 +31,47 @@ function serverEntry(name: WorkloadName, spec: (config: LabConfig) => ServerWork
     name,
     steps: (config) => plannedSteps(spec(config), config),
     run: async (config, progress, into) => {
-      into.workloads.push(...(await runServerGrid(spec(config), config, progress)));
+      into.workloads.push(...(await runServerGrid(spec(config), config, progress, into.errors)));
     },
   };
 }
 
-export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), serverEntry('tls-echo', tlsEchoSpec), fileIoEntry, dnsEntry, fiberMicroEntry, switchLadderEntry, stackSweepEntry, memoryEntry];
+export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), serverEntry('tls-echo', tlsEchoSpec), fileIoEntry, dnsEntry, fiberMicroEntry, switchLadderEntry, instructionsEntry, stackSweepEntry, memoryEntry];
 
-export async function runSuite(config: LabConfig, progress: Progress): Promise<Section> {
-  const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {} };
+export async function runSuite(config: LabConfig, progress: Progress): Promise<Section & { ab?: AbMeasurements }> {
+  const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {}, errors: [] };
+  // A target that cannot run (binary missing, a fiber backend falling back to another) is an error of the
+  // whole run: every workload misses its points.
+  for (const note of (await fiberTargets(config, true, true)).notes) into.errors.push({ workload: 'targets', message: note });
+  if (!process.env.LAB_JS_LOADGEN && !loadNativeAddon()) {
+    into.errors.push({ workload: 'native-addon', message: 'build/native addon not built: no raw switch rungs, and the echo load falls back to the JS generator' });
+  }
   const entries = SUITE.filter((entry) => selected(config, entry.name));
   progress.addPlanned(entries.reduce((n, e) => n + e.steps(config), 0));
   for (const entry of entries) {
     try {
       await entry.run(config, progress, into);
     } catch (error) {
-      // A workload that fails outright leaves a note; the rest of the suite still runs.
+      // A workload that fails outright is recorded as an error; the rest of the suite still runs.
       progress.note(`${entry.name} failed: ${(error as Error).stack ?? String(error)}`);
-      into.conclusions[`${entry.name}_error`] = (error as Error).message.slice(0, 500);
+      into.errors.push({ workload: entry.name, message: `threw: ${(error as Error).message.slice(0, 500)}` });
     }
   }
-  return into;
+  return config.abCorojs ? splitAb(into) : into;
+}
+
+// Moves what the --ab build measured out of the sections every reader knows into its own.
+export function splitAb(section: Section): Section & { ab: AbMeasurements } {
+  const strip = <T extends { from_ab_build?: boolean }>(entry: T): T => { const { from_ab_build: _, ...rest } = entry; return rest as T; };
+  return {
+    ...section,
+    workloads: section.workloads.filter((w) => !w.from_ab_build),
+    switch_ladder: section.switch_ladder.filter((r) => !r.from_ab_build),
+    instructions: section.instructions?.filter((c) => !c.from_ab_build),
+    ab: {
+      workloads: section.workloads.filter((w) => w.from_ab_build).map(strip),
+      switch_ladder: section.switch_ladder.filter((r) => r.from_ab_build).map(strip),
+      instructions: section.instructions?.filter((c) => c.from_ab_build).map(strip),
+    },
+  };
 }

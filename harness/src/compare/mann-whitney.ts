@@ -18,9 +18,10 @@ function ranks(values: readonly number[]): { ranks: number[]; tieTerm: number } 
   return { ranks: out, tieTerm };
 }
 
-// Number of ways to reach each U for sample sizes (m, n), by the classic recurrence (no ties).
+// Number of ways to reach each U for sample sizes (m, n), by the classic recurrence (no ties). Memoised across
+// calls: the power simulation asks for the same few sizes many thousand times.
+const memo = new Map<string, number[]>();
 function exactUCounts(m: number, n: number): number[] {
-  const memo = new Map<string, number[]>();
   const counts = (i: number, j: number): number[] => {
     if (i === 0 || j === 0) return [1];
     const key = `${i},${j}`;
@@ -45,6 +46,30 @@ function normalCdf(z: number): number {
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
+// P(U_b <= u) for every u with no shift, m against n values without ties, where U_b counts the pairs in which
+// b's value is above a's (small when b lies below a).
+const tails = new Map<string, number[]>();
+export function exactLowerTail(m: number, n: number): number[] {
+  const key = `${m},${n}`;
+  let tail = tails.get(key);
+  if (!tail) {
+    const counts = exactUCounts(n, m);
+    const total = counts.reduce((s, c) => s + c, 0);
+    let run = 0;
+    tail = counts.map((c) => (run += c) / total);
+    tails.set(key, tail);
+  }
+  return tail;
+}
+
+// The smallest p-value the one-sided test can give with m against n repetitions (complete separation):
+// 1 / C(m + n, m), e.g. 1/20 for 3 against 3, 1/252 for 5 against 5.
+export function smallestP(m: number, n: number): number {
+  let c = 1;
+  for (let k = 1; k <= m; k++) c = (c * (n + k)) / k;
+  return 1 / c;
+}
+
 // p-value of "b < a" (b shifted down). `a` and `b` need at least one value each.
 export function mannWhitneyLess(a: readonly number[], b: readonly number[]): number {
   const m = a.length;
@@ -53,13 +78,7 @@ export function mannWhitneyLess(a: readonly number[], b: readonly number[]): num
   const { ranks: r, tieTerm } = ranks([...a, ...b]);
   const rankSumB = r.slice(m).reduce((s, x) => s + x, 0);
   const uB = rankSumB - (n * (n + 1)) / 2; // small when b is below a
-  if (tieTerm === 0 && m * n <= 400) {
-    const counts = exactUCounts(n, m);
-    const total = counts.reduce((s, c) => s + c, 0);
-    let tail = 0;
-    for (let u = 0; u <= Math.floor(uB); u++) tail += counts[u] ?? 0;
-    return tail / total;
-  }
+  if (tieTerm === 0 && m * n <= 400) return exactLowerTail(m, n)[Math.floor(uB)]!;
   const N = m + n;
   const mean = (m * n) / 2;
   const variance = ((m * n) / 12) * (N + 1 - tieTerm / (N * (N - 1)));

@@ -46,6 +46,7 @@ export interface WorkloadResult {
   server_cpu_us_per_op?: number; // median over repetitions: server CPU (utime+stime) per answered operation
   load_fraction?: number; // open-loop ladder rung: the rate as a fraction of the slowest target's closed-loop throughput
   repetitions?: RepetitionRecord[]; // every repetition's own figures, for auditing the point
+  from_ab_build?: boolean; // in memory only: measured on the --ab build (the lab moves it to `ab`)
 }
 
 // One repetition of a workload point, measured over its window.
@@ -64,6 +65,19 @@ export interface SwitchRung {
   ns_per_switch: number; // median
   samples: number[];
   fiber_backend?: string;
+  from_ab_build?: boolean; // in memory only, as above
+}
+
+// Instructions per operation counted with Valgrind's cachegrind (no hardware counters on these VMs): the
+// deterministic rung, machine load does not move it. One entry per operation and CoroJS fiber backend.
+export interface InstructionCount {
+  op: string; // "switch" (one one-way fiber switch), "echo-64B" (one 64-byte echo round trip, server side)
+  runtime: RuntimeName;
+  fiber_backend?: string;
+  instructions_per_op: number; // median
+  samples: number[]; // per repetition
+  method: string;
+  from_ab_build?: boolean; // in memory only, as for workloads
 }
 
 export interface StackSweepPoint {
@@ -89,6 +103,26 @@ export interface ResultFile {
   switch_ladder: SwitchRung[];
   stack: StackSweepPoint[];
   memory: MemoryPoint[];
+  instructions?: InstructionCount[];
   // Free-form conclusions, e.g. whether the data supports the fixed 1 MiB stack.
   conclusions?: Record<string, string>;
+  // What failed to run (a workload that threw, a server that never became ready, a missing addon or rung, a
+  // fiber backend that fell back): `npm run lab` exits non-zero and `npm run compare` fails when present.
+  errors?: RunError[];
+  // `npm run lab -- --ab REV`: the CoroJS build of REV, measured as extra targets interleaved with this build.
+  ab?: AbSection;
+}
+
+export interface RunError {
+  workload: string; // a workload name, or "targets" / "native-addon" for what every workload needs
+  message: string;
+}
+
+export interface AbSection {
+  rev: string; // as given on the command line
+  commit: string; // the full sha it resolved to
+  corojs: string; // the binary measured
+  workloads: WorkloadResult[]; // its CoroJS points (same names, variants, modes and backends as above)
+  switch_ladder: SwitchRung[]; // its corojs-fiber rungs
+  instructions?: InstructionCount[];
 }

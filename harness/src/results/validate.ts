@@ -48,8 +48,38 @@ export function validateResultFile(file: Json): string[] {
     flags: (v) => Array.isArray(v) && v.every(isString),
     cpu_placement: (v) => isObject(v) && isString(v.server) && isString(v.load_generator),
   }, problems)) { /* fields checked */ }
-  (f.workloads as Json[]).forEach((w, i) => {
-    const where = `workloads[${i}]`;
+  checkWorkloads('workloads', f.workloads as Json[], problems);
+  checkRungs('switch_ladder', f.switch_ladder as Json[], problems);
+  (f.stack as Json[]).forEach((s, i) =>
+    checkFields(`stack[${i}]`, s, {
+      stack_size_bytes: (v) => isNumber(v) && v > 0,
+      max_recursion_depth: nonNegative,
+      tls_handshake_ok: (v) => typeof v === 'boolean',
+      rss_per_fiber_bytes: isNumber,
+      spawn_per_s: nonNegative,
+    }, problems));
+  (f.memory as Json[]).forEach((m, i) =>
+    checkFields(`memory[${i}]`, m, {
+      runtime: (v) => RUNTIMES.includes(v as string),
+      idle_connections: nonNegative,
+      rss_per_connection_bytes: isNumber,
+    }, problems));
+  if ('errors' in f && !(Array.isArray(f.errors) && f.errors.every((e) => isObject(e) && isString(e.workload) && isString(e.message)))) {
+    problems.push('errors: must be a list of {workload, message}');
+  }
+  checkInstructions('instructions', f.instructions, problems);
+  if ('ab' in f && checkFields('ab', f.ab, { rev: isString, commit: isString, corojs: isString, workloads: Array.isArray, switch_ladder: Array.isArray }, problems)) {
+    const ab = f.ab as Record<string, Json>;
+    if (Array.isArray(ab.workloads)) checkWorkloads('ab.workloads', ab.workloads, problems);
+    if (Array.isArray(ab.switch_ladder)) checkRungs('ab.switch_ladder', ab.switch_ladder, problems);
+    checkInstructions('ab.instructions', ab.instructions, problems);
+  }
+  return problems;
+}
+
+function checkWorkloads(section: string, workloads: Json[], problems: string[]): void {
+  workloads.forEach((w, i) => {
+    const where = `${section}[${i}]`;
     if (!checkFields(where, w, {
       name: isString,
       variant: isString,
@@ -74,21 +104,14 @@ export function validateResultFile(file: Json): string[] {
       if (field in w && !nonNegative(w[field])) problems.push(`${where}.${field}: invalid value ${JSON.stringify(w[field])}`);
     }
   });
-  (f.switch_ladder as Json[]).forEach((r, i) =>
-    checkFields(`switch_ladder[${i}]`, r, { rung: isString, ns_per_switch: nonNegative, samples: numberArray }, problems));
-  (f.stack as Json[]).forEach((s, i) =>
-    checkFields(`stack[${i}]`, s, {
-      stack_size_bytes: (v) => isNumber(v) && v > 0,
-      max_recursion_depth: nonNegative,
-      tls_handshake_ok: (v) => typeof v === 'boolean',
-      rss_per_fiber_bytes: isNumber,
-      spawn_per_s: nonNegative,
-    }, problems));
-  (f.memory as Json[]).forEach((m, i) =>
-    checkFields(`memory[${i}]`, m, {
-      runtime: (v) => RUNTIMES.includes(v as string),
-      idle_connections: nonNegative,
-      rss_per_connection_bytes: isNumber,
-    }, problems));
-  return problems;
+}
+
+function checkInstructions(section: string, list: Json, problems: string[]): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) { problems.push(`${section}: not a list`); return; }
+  list.forEach((c, i) => checkFields(`${section}[${i}]`, c, { op: isString, runtime: (v) => RUNTIMES.includes(v as string), instructions_per_op: (v) => isNumber(v) && v > 0, samples: numberArray, method: isString }, problems));
+}
+
+function checkRungs(section: string, rungs: Json[], problems: string[]): void {
+  rungs.forEach((r, i) => checkFields(`${section}[${i}]`, r, { rung: isString, ns_per_switch: nonNegative, samples: numberArray }, problems));
 }

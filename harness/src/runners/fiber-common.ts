@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { LabConfig } from '../lab-config.js';
 import { runCommand } from '../process/run-command.js';
-import type { MemoryPoint, RuntimeName, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
+import type { MemoryPoint, RunError, RuntimeName, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
 import { programArgv, runtimePaths, runtimeUnavailable } from '../runtimes.js';
 
 // What a fiber runner adds to (structurally the suite's Section).
@@ -13,6 +13,7 @@ export interface FiberSection {
   stack: StackSweepPoint[];
   memory: MemoryPoint[];
   conclusions: Record<string, string>;
+  errors: RunError[];
 }
 
 // The fiber backends the lab measures CoroJS with, the default first.
@@ -24,6 +25,16 @@ export interface Target {
   label: string; // corojs-thread, corojs-ucontext, node18, node20
   backend?: string; // corojs only: the backend Fiber.stats() reported
   flags: string[];
+  binary?: string; // corojs only: another build than build/corojs (the --ab revision's)
+  ab?: boolean; // the --ab revision's build: its results go to the result file's `ab` section
+}
+
+// A point or rung measured on `target`, tagged with its fiber backend and, for the --ab build, `from_ab_build`.
+export function forTarget<T extends { fiber_backend?: string; from_ab_build?: boolean }>(entry: T, target: Target, backend = target.backend): T {
+  const out = { ...entry };
+  if (target.runtime === 'corojs') out.fiber_backend = backend ?? 'thread';
+  if (target.ab) out.from_ab_build = true;
+  return out;
 }
 
 // Every line `prefix{json}` of a program's stdout, parsed (lines that do not parse are skipped).
@@ -97,36 +108,54 @@ export function failureReason(run: ProgramRun): string {
 
 // The argv of `workload` (workloads/<w>.mjs or build/ts/baselines/<w>.js) for a target.
 export function targetArgv(config: LabConfig, target: Target, workload: string, args: readonly string[], extraFlags: readonly string[] = []): string[] {
-  return programArgv(runtimePaths(config.root), target.runtime, workload, args, [...target.flags, ...extraFlags]);
+  const paths = runtimePaths(config.root);
+  if (target.binary) paths.corojs = target.binary;
+  return programArgv(paths, target.runtime, workload, args, [...target.flags, ...extraFlags]);
 }
 
 const probed = new Map<string, { targets: Target[]; notes: string[] }>();
 
-// The CoroJS targets, one per fiber backend that really runs (probed once per corojs binary), then node18, node20
-// (when built). Notes say what was skipped and why.
-export async function fiberTargets(config: LabConfig, withNode = true): Promise<{ targets: Target[]; notes: string[] }> {
-  const paths = runtimePaths(config.root);
-  let corojs = probed.get(paths.corojs);
-  if (!corojs) {
-    corojs = { targets: [], notes: [] };
-    if (runtimeUnavailable(paths, 'corojs')) corojs.notes.push(`corojs: ${runtimeUnavailable(paths, 'corojs')}`);
-    else {
-      // Without any flag first: a runtime that predates --fiber-backend says so by a missing stats().backend.
-      const plain = await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe']), { timeoutMs: 30000 });
-      const plainStats = parseJsonLines<{ backend?: string }>(plain.stdout)[0];
-      const knowsFlag = plain.code === 0 && plainStats?.backend !== undefined;
-      for (const requested of FIBER_BACKENDS) {
-        const flags = knowsFlag ? [`--fiber-backend=${requested}`] : [];
-        const run = knowsFlag ? await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe'], flags), { timeoutMs: 30000 }) : plain;
-        const decision = backendToRecord(requested, parseJsonLines<{ backend?: string }>(run.stdout)[0]?.backend, run.code);
-        if (decision.record) corojs.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}`, backend: decision.record, flags });
-        else corojs.notes.push(`corojs ${requested} backend skipped: ${decision.why}`);
-      }
+// The CoroJS targets of one binary, one per fiber backend that really runs (probed once per binary).
+async function corojsTargets(root: string, binary: string, ab: boolean): Promise<{ targets: Target[]; notes: string[] }> {
+  const hit = probed.get(binary);
+  if (hit) return hit;
+  const paths = { ...runtimePaths(root), corojs: binary };
+  const name = ab ? `corojs --ab build (${binary})` : 'corojs';
+  const found: { targets: Target[]; notes: string[] } = { targets: [], notes: [] };
+  if (runtimeUnavailable(paths, 'corojs')) found.notes.push(`${name}: ${runtimeUnavailable(paths, 'corojs')}`);
+  else {
+    // Without any flag first: a runtime that predates --fiber-backend says so by a missing stats().backend.
+    const plain = await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe']), { timeoutMs: 30000 });
+    const plainStats = parseJsonLines<{ backend?: string }>(plain.stdout)[0];
+    const knowsFlag = plain.code === 0 && plainStats?.backend !== undefined;
+    for (const requested of FIBER_BACKENDS) {
+      const flags = knowsFlag ? [`--fiber-backend=${requested}`] : [];
+      const run = knowsFlag ? await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe'], flags), { timeoutMs: 30000 }) : plain;
+      const decision = backendToRecord(requested, parseJsonLines<{ backend?: string }>(run.stdout)[0]?.backend, run.code);
+      if (!decision.record) found.notes.push(`${name} ${requested} backend skipped: ${decision.why}`);
+      else if (ab) found.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}@ab`, backend: decision.record, flags, binary, ab: true });
+      else found.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}`, backend: decision.record, flags });
     }
-    probed.set(paths.corojs, corojs);
   }
-  const targets = [...corojs.targets];
+  probed.set(binary, found);
+  return found;
+}
+
+// The CoroJS targets, one per fiber backend that really runs, each followed by the same backend of the --ab
+// build when asked for (so old and new alternate), then node18, node20 (when built). Notes say what was
+// skipped and why.
+export async function fiberTargets(config: LabConfig, withNode = true, withAb = false): Promise<{ targets: Target[]; notes: string[] }> {
+  const paths = runtimePaths(config.root);
+  const corojs = await corojsTargets(config.root, paths.corojs, false);
+  const targets: Target[] = [];
   const notes = [...corojs.notes];
+  const ab = withAb && config.abCorojs ? await corojsTargets(config.root, config.abCorojs, true) : null;
+  if (ab) notes.push(...ab.notes);
+  for (const target of corojs.targets) {
+    targets.push(target);
+    const old = ab?.targets.find((t) => t.backend === target.backend);
+    if (old) targets.push(old);
+  }
   if (withNode) {
     for (const runtime of ['node18', 'node20'] as const) {
       const missing = runtimeUnavailable(paths, runtime);

@@ -6,7 +6,7 @@ import type { LabConfig } from '../lab-config.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, type PointKey, type RepetitionSample } from '../results/aggregate.js';
 import type { LatencySummaryUs, WorkloadResult } from '../results/schema.js';
-import { failureReason, fiberTargets, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+import { failureReason, fiberTargets, forTarget, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
 
 export const MICRO_VARIANTS = ['pingpong', 'spawn-join', 'recursion'] as const;
 export const RECURSION_DEPTH = 1000;
@@ -55,7 +55,7 @@ export const fiberMicroEntry = {
   name: 'fiber-micro' as const,
   steps: (config: LabConfig): number => config.repetitions * PLANNED_TARGETS,
   async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
-    const { targets, notes } = await fiberTargets(config);
+    const { targets, notes } = await fiberTargets(config, true, true);
     for (const note of notes) progress.note(`fiber-micro: ${note}`);
     const durationMs = microDurationMs(config);
     const reps = new Map<string, RepetitionSample[]>();
@@ -85,8 +85,7 @@ export const fiberMicroEntry = {
         const pointKey: PointKey = { name: 'fiber-micro', variant: microVariantName(variant), runtime: target.runtime, mode: 'closed', connections: 1 };
         const samples = reps.get(key(target, variant)) ?? [];
         const point: WorkloadResult = samples.length ? aggregatePoint(pointKey, samples, config.repetitions) : invalidPoint(pointKey, 'not run');
-        if (target.runtime === 'corojs') point.fiber_backend = backends.get(target.label) ?? target.backend ?? 'thread';
-        into.workloads.push(point);
+        into.workloads.push(forTarget(point, target, backends.get(target.label) ?? target.backend));
       }
     }
   },

@@ -8,7 +8,7 @@ import { createLatencyHistogram, encodeHistogram } from '../recorders/histogram.
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, type PointKey, type RepetitionSample } from '../results/aggregate.js';
 import type { WorkloadResult } from '../results/schema.js';
-import { failureReason, fiberTargets, parseJsonLines, runPinned, targetArgv, type Target } from './fiber-common.js';
+import { failureReason, fiberTargets, forTarget, parseJsonLines, runPinned, targetArgv, type Target } from './fiber-common.js';
 
 export interface SelfTimedOutput {
   variant: string;
@@ -54,7 +54,7 @@ export interface SelfTimedSpec {
 }
 
 export async function runSelfTimed(spec: SelfTimedSpec, config: LabConfig, progress: Progress): Promise<WorkloadResult[]> {
-  const { targets, notes } = await fiberTargets(config);
+  const { targets, notes } = await fiberTargets(config, true, true);
   for (const note of notes) progress.note(`${spec.name}: ${note}`);
   const reps = new Map<string, RepetitionSample[]>();
   const key = (target: Target, variant: string): string => `${target.label}\u0000${variant}`;
@@ -76,7 +76,7 @@ export async function runSelfTimed(spec: SelfTimedSpec, config: LabConfig, progr
       const pointKey: PointKey = { name: spec.name, variant, runtime: target.runtime, mode: 'closed', connections: spec.concurrency };
       const samples = reps.get(key(target, variant)) ?? [];
       const point = samples.length ? aggregatePoint(pointKey, samples, config.repetitions) : invalidPoint(pointKey, 'not run');
-      results.push(target.backend ? { ...point, fiber_backend: target.backend } : point);
+      results.push(forTarget(point, target));
     }
   }
   return results;

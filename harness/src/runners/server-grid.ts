@@ -8,8 +8,8 @@ import { startServer, type RunningServer } from '../process/server-process.js';
 import { startProcSampler } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
-import type { LatencySummaryUs, LoadMode, WorkloadResult } from '../results/schema.js';
-import { fiberTargets, PLANNED_TARGETS, targetArgv, type Target } from './fiber-common.js';
+import type { LatencySummaryUs, LoadMode, RunError, WorkloadResult } from '../results/schema.js';
+import { fiberTargets, forTarget, PLANNED_TARGETS, targetArgv } from './fiber-common.js';
 
 export interface Measured {
   throughputPerS: number;
@@ -76,8 +76,8 @@ async function measureRepetition(server: RunningServer, variant: VariantSpec, mo
   return sample;
 }
 
-export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig, progress: Progress): Promise<WorkloadResult[]> {
-  const { targets, notes } = await fiberTargets(config);
+export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig, progress: Progress, errors: RunError[] = []): Promise<WorkloadResult[]> {
+  const { targets, notes } = await fiberTargets(config, true, true);
   for (const note of notes) progress.note(`${spec.name}: ${note}`);
   const servers = new Map<string, RunningServer>();
   const unavailable = new Map<string, string>();
@@ -86,10 +86,10 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
       servers.set(target.label, await startServer(targetArgv(config, target, spec.name, ['0', '127.0.0.1', ...spec.serverArgs]), config.serverCpus));
     } catch (error) {
       unavailable.set(target.label, `server did not start: ${(error as Error).message.slice(0, 300)}`);
+      errors.push({ workload: spec.name, message: `${target.label}: ${unavailable.get(target.label)!}` });
       progress.note(`${spec.name}: ${target.label} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`);
     }
   }
-  const withBackend = (point: WorkloadResult, target: Target): WorkloadResult => (target.backend ? { ...point, fiber_backend: target.backend } : point);
   const results: WorkloadResult[] = [];
   try {
     for (const variant of spec.variants) {
@@ -115,7 +115,7 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
             if (ratePerS !== undefined) key.offeredRatePerS = ratePerS;
             if (fraction !== undefined) key.loadFraction = fraction;
             const why = unavailable.get(target.label) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);
-            const point = withBackend(why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions), target);
+            const point = forTarget(why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions), target);
             results.push(point);
             if (mode === 'closed' && point.valid) closedThroughputs.push(point.throughput_per_s);
           }

@@ -10,7 +10,7 @@ import { loadNativeAddon } from '../native-addon.js';
 import type { Progress } from '../report/progress.js';
 import { median } from '../results/aggregate.js';
 import type { SwitchRung } from '../results/schema.js';
-import { failureReason, fiberTargets, firstCpu, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+import { failureReason, fiberTargets, firstCpu, forTarget, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
 
 export const SWITCH_YIELDS = 100000; // per fiber (CoroJS) and round trips (Node): 200,000 one-way switches
 const RAW_ROUND_TRIPS = 200000;
@@ -49,7 +49,7 @@ export const switchLadderEntry = {
   steps: (config: LabConfig): number => config.repetitions * (2 + PLANNED_TARGETS),
   async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
     const addon = loadNativeAddon();
-    const { targets, notes } = await fiberTargets(config);
+    const { targets, notes } = await fiberTargets(config, true, true);
     for (const note of notes) progress.note(`switch-ladder: ${note}`);
     const cpu = firstCpu(config.serverCpus);
     const raw: number[] = [];
@@ -76,19 +76,18 @@ export const switchLadderEntry = {
       into.switch_ladder.push(rungOf('thread-handoff', handoff, { method: `addon: ${HANDOFF_ROUND_TRIPS} semaphore round trips, both threads on CPU ${cpu}` }));
     } else {
       progress.note('switch-ladder: the N-API addon is not built (build/native), raw-ucontext and thread-handoff skipped');
-      into.conclusions.switch_ladder_addon = 'addon not built: raw-ucontext and thread-handoff rungs missing';
+      into.errors.push({ workload: 'switch-ladder', message: 'addon not built: raw-ucontext and thread-handoff rungs missing' });
     }
     for (const target of targets) {
       const slot = perTarget.get(target.label)!;
       if (slot.samples.length === 0) {
         progress.note(`switch-ladder: ${target.label} failed: ${slot.failures[0] ?? 'no samples'}`);
-        into.conclusions[`switch_ladder_${target.label}_error`] = slot.failures[0] ?? 'no samples';
+        into.errors.push({ workload: 'switch-ladder', message: `${target.label}: ${slot.failures[0] ?? 'no samples'}` });
         continue;
       }
       const extra: Record<string, unknown> = { runtime: target.runtime, method: `in-script hrtime, ${2 * SWITCH_YIELDS} one-way switches, taskset ${config.serverCpus}` };
-      if (target.runtime === 'corojs') extra.fiber_backend = slot.backend ?? target.backend ?? 'thread';
       if (slot.failures.length) extra.failures = slot.failures;
-      into.switch_ladder.push(rungOf(rungName(target), slot.samples, extra));
+      into.switch_ladder.push(forTarget(rungOf(rungName(target), slot.samples, extra), target, slot.backend ?? target.backend));
     }
   },
 };

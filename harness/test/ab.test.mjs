@@ -1,0 +1,88 @@
+// Old vs new in one run: `npm run lab -- --ab REV` builds REV in build/ab/<short-sha>/ and measures it as extra
+// CoroJS targets interleaved with this build; `npm run compare -- --ab FILE` gates on new against old.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from '../../build/ts/harness/src/cli-args.js';
+import { abMetricsOf } from '../../build/ts/harness/src/compare/metrics.js';
+import { validateResultFile } from '../../build/ts/harness/src/results/validate.js';
+import { splitAb } from '../../build/ts/harness/src/suite.js';
+import { sampleResult } from './sample-result.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const COMPARE = join(ROOT, 'build/ts/harness/src/compare-cli.js');
+const LAB = join(ROOT, 'build/ts/harness/src/cli.js');
+const compare = (...args) => spawnSync(process.execPath, [COMPARE, ...args], { cwd: ROOT, encoding: 'utf8' });
+const tempFile = (name, json) => { const p = join(mkdtempSync(join(tmpdir(), 'corojs-ab-')), name); writeFileSync(p, JSON.stringify(json)); return p; };
+
+// A result file whose ab section is another draw of the same CoroJS build, `scale` times as fast as new.
+function abFile({ seed = 1, oldScale = 1 } = {}) {
+  const file = sampleResult({ seed, repetitions: 5 });
+  const old = sampleResult({ seed: seed + 1000, repetitions: 5, scale: oldScale });
+  file.ab = { rev: 'v-old', commit: 'f'.repeat(40), corojs: '/x/build/ab/ffffffffff/build/corojs', workloads: old.workloads.filter((w) => w.runtime === 'corojs'), switch_ladder: old.switch_ladder.filter((r) => r.rung === 'corojs-fiber') };
+  return file;
+}
+
+test('--ab REV is parsed; the suite moves what the --ab build measured into its own section', () => {
+  const parsed = parseArgs(['--quick', '--ab', 'HEAD~3'], '/repo', {});
+  assert.equal(parsed.config.abRev, 'HEAD~3');
+  assert.equal(parseArgs([], '/repo', {}).config.abRev, null);
+  assert.match(parseArgs(['--ab'], '/repo', {}).error, /--ab needs a value/);
+  assert.deepEqual(parseArgs(['--skip', 'file-io,memory'], '/repo', {}).config.only.includes('file-io'), false);
+  assert.ok(parseArgs(['--skip', 'file-io,memory'], '/repo', {}).config.only.includes('instructions'));
+  assert.match(parseArgs(['--skip', 'nope'], '/repo', {}).error, /unknown workload/);
+  assert.match(parseArgs(['--skip', 'dns', '--only', 'dns'], '/repo', {}).error, /exclude each other/);
+  const point = { name: 'tcp-echo', variant: '64B', runtime: 'corojs', mode: 'closed', fiber_backend: 'thread' };
+  const split = splitAb({ workloads: [point, { ...point, from_ab_build: true }, { ...point, runtime: 'node20' }], switch_ladder: [{ rung: 'corojs-fiber' }, { rung: 'corojs-fiber', from_ab_build: true }], stack: [], memory: [], conclusions: {}, errors: [] });
+  assert.equal(split.workloads.length, 2);
+  assert.deepEqual(split.ab.workloads, [point]);
+  assert.deepEqual(split.ab.switch_ladder, [{ rung: 'corojs-fiber' }]);
+});
+
+test('compare --ab: the same build passes, a 15 % slower new build fails naming its metrics, no ab section is a usage error', () => {
+  const same = abFile();
+  assert.deepEqual(validateResultFile(same), []);
+  const names = abMetricsOf(same).map((m) => m.name);
+  assert.ok(names.includes('throughput tcp-echo/64B corojs[thread]') && names.includes('switch corojs-fiber[ucontext]'), names.join(', '));
+  const ok = compare('--ab', tempFile('same.json', same), '--strict');
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /old:  --ab v-old/);
+  const slower = compare('--ab', tempFile('slower.json', abFile({ oldScale: 1 / 0.85 })));
+  assert.equal(slower.status, 1, slower.stdout);
+  assert.match(slower.stdout, /regressed: throughput tcp-echo\/64B corojs\[thread\] -1\d\.\d%/);
+  assert.match(slower.stdout, /regressed: switch corojs-fiber\[ucontext\] \+1\d\.\d%/);
+  const lost = abFile();
+  lost.workloads = lost.workloads.filter((w) => !(w.runtime === 'corojs' && w.name === 'dns'));
+  const missing = compare('--ab', tempFile('lost.json', lost));
+  assert.equal(missing.status, 1);
+  assert.match(missing.stdout, /throughput dns\/A corojs\[thread\] missing in the new run \(dns\/A closed corojs\[thread\] absent\)/);
+  const noAb = sampleResult();
+  const usage = compare('--ab', tempFile('plain.json', noAb));
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /has no ab section/);
+});
+
+test('npm run lab -- --ab HEAD builds HEAD in build/ab/<short-sha>/ and measures it interleaved', { timeout: 1200000 }, (t) => {
+  if (!existsSync(join(ROOT, 'build/corojs'))) return t.skip('build/corojs not built');
+  const short = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const out = join(mkdtempSync(join(tmpdir(), 'corojs-ab-e2e-')), 'ab.json');
+  const run = spawnSync(process.execPath, [LAB, '--quick', '--only', 'switch-ladder', '--ab', 'HEAD', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 1180000 });
+  assert.equal(run.status, 0, `${run.stdout.slice(-2000)}\n${run.stderr.slice(-3000)}`);
+  assert.ok(existsSync(join(ROOT, 'build/ab', short, 'build/corojs')), 'the --ab build is in build/ab/<short-sha>/');
+  assert.match(run.stderr, /switch-ladder corojs-thread rep 1\/3\n.*switch-ladder corojs-thread@ab rep 1\/3/, 'old and new alternate');
+  const file = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(validateResultFile(file), []);
+  assert.equal(file.ab.commit, execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim());
+  for (const backend of ['thread', 'ucontext']) {
+    assert.equal(file.ab.switch_ladder.filter((r) => r.fiber_backend === backend).length, 1, `old ${backend} rung`);
+    assert.equal(file.switch_ladder.filter((r) => r.rung === 'corojs-fiber' && r.fiber_backend === backend).length, 1, `new ${backend} rung`);
+  }
+  assert.ok(!JSON.stringify(file).includes('from_ab_build'));
+  const gate = compare('--ab', out);
+  assert.ok(gate.status === 0 || gate.status === 1, gate.stderr);
+  assert.match(gate.stdout, /\* switch corojs-fiber\[thread\]/);
+});
