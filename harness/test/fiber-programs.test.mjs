@@ -33,9 +33,10 @@ before(async () => {
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe('fiber programs', () => {
-  it('finds CoroJS (thread backend first, each with the backend it reported) and Node 20', () => {
+  it('finds CoroJS (the default fcontext backend first, each with the backend it reported) and Node 20', () => {
     assert.equal(targets[0].runtime, 'corojs');
-    assert.equal(targets[0].backend, 'thread');
+    assert.equal(targets[0].backend, 'fcontext');
+    assert.deepEqual(targets.filter((t) => t.runtime === 'corojs').map((t) => t.backend), ['fcontext', 'ucontext', 'thread']);
     for (const t of targets.filter((t) => t.runtime === 'corojs')) assert.equal(t.label, `corojs-${t.backend}`);
     assert.ok(targets.some((t) => t.runtime === 'node20'));
   });

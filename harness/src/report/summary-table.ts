@@ -20,23 +20,33 @@ function ratio(a: WorkloadResult | undefined, b: WorkloadResult | undefined, fie
 
 const cpuPerOp = (w: WorkloadResult): number | undefined => w.server_cpu_us_per_op;
 
+// CoroJS columns in this order (the default backend first), then any other backend a file holds.
+const BACKEND_ORDER = ['fcontext', 'ucontext', 'thread'];
+const ABBREV: Record<string, string> = { fcontext: 'fc', ucontext: 'uc', thread: 'thr' };
+
 export function summaryTable(file: ResultFile): string {
-  const rows: string[][] = [['workload', 'variant', 'mode', 'conns', 'coro-thr/s', 'coro-uc/s', 'node18/s', 'node20/s', 'thr/n20', 'thr/n18', 'uc/n20', 'uc/n18',
-    'p99 us thr/uc/n18/n20', 'cpu us/op thr/uc/n18/n20', 'cpu thr/n20', 'cpu uc/n20']];
+  const present = [...new Set(file.workloads.filter((w) => w.runtime === 'corojs').map((w) => w.fiber_backend ?? 'thread'))];
+  const backends = [...BACKEND_ORDER.filter((b) => present.includes(b)), ...present.filter((b) => !BACKEND_ORDER.includes(b))];
+  const short = backends.map((b) => ABBREV[b] ?? b);
+  const all = [...short, 'n18', 'n20'].join('/');
+  const rows: string[][] = [['workload', 'variant', 'mode', 'conns', ...short.map((b) => `coro-${b}/s`), 'node18/s', 'node20/s',
+    ...short.flatMap((b) => [`${b}/n20`, `${b}/n18`]), `p99 us ${all}`, `cpu us/op ${all}`, ...short.map((b) => `cpu ${b}/n20`)]];
   const keyOf = (w: WorkloadResult): string => `${w.name}\u0000${w.variant}\u0000${w.mode}\u0000${w.offered_rate_per_s ?? ''}`;
   const keys = [...new Set(file.workloads.map(keyOf))];
   for (const key of keys) {
     const pick = (runtime: RuntimeName, backend?: string): WorkloadResult | undefined =>
       file.workloads.find((w) => keyOf(w) === key && w.runtime === runtime && (runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === backend));
-    const [thr, uc, n18, n20] = [pick('corojs', 'thread'), pick('corojs', 'ucontext'), pick('node18'), pick('node20')];
-    const any = thr ?? uc ?? n18 ?? n20!;
-    const p99 = [thr, uc, n18, n20].map((p) => (p && p.valid ? fmt(p.latency_us.p99) : '-')).join('/');
-    const cpu = [thr, uc, n18, n20].some((p) => p?.server_cpu_us_per_op !== undefined)
-      ? [thr, uc, n18, n20].map((p) => (p && p.valid && p.server_cpu_us_per_op !== undefined ? fmt(p.server_cpu_us_per_op) : '-')).join('/')
+    const coro = backends.map((b) => pick('corojs', b));
+    const [n18, n20] = [pick('node18'), pick('node20')];
+    const everyone = [...coro, n18, n20];
+    const any = everyone.find((p) => p)!;
+    const p99 = everyone.map((p) => (p && p.valid ? fmt(p.latency_us.p99) : '-')).join('/');
+    const cpu = everyone.some((p) => p?.server_cpu_us_per_op !== undefined)
+      ? everyone.map((p) => (p && p.valid && p.server_cpu_us_per_op !== undefined ? fmt(p.server_cpu_us_per_op) : '-')).join('/')
       : '';
     const rate = any.offered_rate_per_s;
-    rows.push([any.name, any.variant, rate ? `open@${fmt(rate)}` : any.mode, String(any.connections), cell(thr), cell(uc), cell(n18), cell(n20),
-      ratio(thr, n20), ratio(thr, n18), ratio(uc, n20), ratio(uc, n18), p99, cpu, cpu ? ratio(thr, n20, cpuPerOp) : '', cpu ? ratio(uc, n20, cpuPerOp) : '']);
+    rows.push([any.name, any.variant, rate ? `open@${fmt(rate)}` : any.mode, String(any.connections), ...coro.map(cell), cell(n18), cell(n20),
+      ...coro.flatMap((c) => [ratio(c, n20), ratio(c, n18)]), p99, cpu, ...coro.map((c) => (cpu ? ratio(c, n20, cpuPerOp) : ''))]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));

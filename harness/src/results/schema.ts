@@ -39,7 +39,7 @@ export interface WorkloadResult {
   offered_rate_per_s?: number; // open-loop runs: the constant arrival rate
   latency_uncorrected_us?: LatencySummaryUs; // open-loop runs: measured from the actual send
   histogram?: string; // HdrHistogram encoded (base64, compressed) for percentile plots
-  fiber_backend?: string; // corojs only: thread | ucontext
+  fiber_backend?: string; // corojs only: fcontext | ucontext | thread
   // Who generated the load (native, node, wrk, autocannon) and its CPU (median of repetitions, 100 = a core).
   generator?: string;
   generator_cpu_pct?: number;

@@ -17,12 +17,12 @@ export interface FiberSection {
 }
 
 // The fiber backends the lab measures CoroJS with, the default first.
-export const FIBER_BACKENDS = ['thread', 'ucontext'] as const;
+export const FIBER_BACKENDS = ['fcontext', 'ucontext', 'thread'] as const;
 
 // One way to run a program: a runtime, and for CoroJS a fiber backend with the flags selecting it.
 export interface Target {
   runtime: RuntimeName;
-  label: string; // corojs-thread, corojs-ucontext, node18, node20
+  label: string; // corojs-fcontext, corojs-ucontext, corojs-thread, node18, node20
   backend?: string; // corojs only: the backend Fiber.stats() reported
   flags: string[];
   binary?: string; // corojs only: another build than build/corojs (the --ab revision's)
@@ -80,7 +80,9 @@ export function firstCpu(list: string): number {
 
 // What the probe of a requested backend tells: the backend to record, or null to skip it (and why).
 // A runtime whose Fiber.stats() has no `backend` predates --fiber-backend: it runs threads, and only that.
-export function backendToRecord(requested: string, reported: string | undefined, exitCode: number | null): { record: string | null; why?: string } {
+// Exit status 9 is CoroJS's usage error: a build older than that backend (the --ab base) does not have it.
+export function backendToRecord(requested: string, reported: string | undefined, exitCode: number | null): { record: string | null; why?: string; notInBuild?: boolean } {
+  if (exitCode === 9) return { record: null, why: `this corojs has no --fiber-backend=${requested}`, notInBuild: true };
   if (exitCode !== 0) return { record: null, why: `corojs --fiber-backend=${requested} exited ${exitCode}` };
   if (reported === undefined) return requested === 'thread' ? { record: 'thread' } : { record: null, why: 'this corojs has no --fiber-backend (Fiber.stats().backend missing)' };
   if (reported !== requested) return { record: null, why: `--fiber-backend=${requested} fell back to ${reported}` };
@@ -132,8 +134,10 @@ async function corojsTargets(root: string, binary: string, ab: boolean): Promise
       const flags = knowsFlag ? [`--fiber-backend=${requested}`] : [];
       const run = knowsFlag ? await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe'], flags), { timeoutMs: 30000 }) : plain;
       const decision = backendToRecord(requested, parseJsonLines<{ backend?: string }>(run.stdout)[0]?.backend, run.code);
-      if (!decision.record) found.notes.push(`${name} ${requested} backend skipped: ${decision.why}`);
-      else if (ab) found.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}@ab`, backend: decision.record, flags, binary, ab: true });
+      // An --ab base older than a backend simply has no old side for it: nothing failed.
+      if (!decision.record && !(ab && decision.notInBuild)) found.notes.push(`${name} ${requested} backend skipped: ${decision.why}`);
+      if (!decision.record) continue;
+      if (ab) found.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}@ab`, backend: decision.record, flags, binary, ab: true });
       else found.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}`, backend: decision.record, flags });
     }
   }
