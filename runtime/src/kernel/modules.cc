@@ -1,31 +1,41 @@
-// The ES module loader: see modules.h. Modules are kept by absolute path, so each file is evaluated once.
+// The ES module loader: see modules.h. The three phases are kept apart as the specification has them: a
+// graph is loaded first (every file read and compiled, every request resolved), then linked, then evaluated.
+// Linking never compiles: a compile error inside V8's resolve callback is a fatal V8 check, not a JS error.
 #include "kernel/modules.h"
 
+#include <sys/stat.h>
 #include <uv.h>
 
+#include <cerrno>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <set>
 #include <sstream>
-#include <unordered_map>
 #include <vector>
 
 #include "kernel/args.h"
 #include "kernel/errors.h"
 #include "kernel/microtasks.h"
+#include "kernel/module_sources.h"
 #include "kernel/runtime.h"
 #include "kernel/runtime_state.h"
 
 namespace corojs {
 
+const char kModuleV8Flags[] = "--harmony-import-assertions --harmony-import-attributes";
+
 namespace {
 
-constexpr const char kBuiltinModule[] = "corojs";
-const char* const kBuiltinExports[] = {"fs", "net", "tls", "dns", "Fiber", "console", "process"};
+constexpr char kBuiltinModule[] = "corojs";
 
-std::map<std::string, v8::Global<v8::Module>> modules_by_path;
-// Referrer lookup: identity hash -> (module, path); hashes can collide, so entries are checked.
-std::unordered_multimap<int, std::pair<v8::Global<v8::Module>, std::string>> paths_by_module;
-v8::Global<v8::Module> builtin_module;
+std::map<std::string, std::unique_ptr<ModuleRecord>> records_by_path;
+ModuleRecord* builtin_record = nullptr;
+
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
+}
 
 std::string NormalizePath(const std::string& path) {
   std::vector<std::string> parts;
@@ -49,14 +59,6 @@ std::string Dirname(const std::string& path) {
   return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
 }
 
-std::string PathOf(v8::Isolate* isolate, v8::Local<v8::Module> module) {
-  auto range = paths_by_module.equal_range(module->GetIdentityHash());
-  for (auto it = range.first; it != range.second; ++it) {
-    if (it->second.first.Get(isolate) == module) return it->second.second;
-  }
-  return "";
-}
-
 bool IsPathSpecifier(const std::string& s) {
   return s.rfind("/", 0) == 0 || s.rfind("./", 0) == 0 || s.rfind("../", 0) == 0 || s.rfind("file://", 0) == 0;
 }
@@ -69,122 +71,255 @@ std::string ResolvePath(const std::string& specifier, const std::string& referre
   return NormalizePath(Dirname(referrer_path) + "/" + specifier);
 }
 
-v8::MaybeLocal<v8::Value> EvaluateBuiltin(v8::Local<v8::Context> context, v8::Local<v8::Module> module) {
-  v8::Isolate* isolate = context->GetIsolate();
-  v8::Local<v8::Object> global = context->Global();
-  for (const char* name : kBuiltinExports) {
-    v8::Local<v8::String> key = NewString(isolate, name);
-    v8::Local<v8::Value> value;
-    if (!global->Get(context, key).ToLocal(&value)) return {};
-    if (module->SetSyntheticModuleExport(isolate, key, value).IsNothing()) return {};
-  }
-  return v8::Undefined(isolate);
+std::string ImportedFrom(const std::string& referrer) {
+  return referrer.empty() ? "" : " imported from " + referrer;
 }
 
-v8::Local<v8::Module> BuiltinModule(v8::Isolate* isolate) {
-  if (builtin_module.IsEmpty()) {
-    std::vector<v8::Local<v8::String>> names;
-    for (const char* name : kBuiltinExports) names.push_back(NewString(isolate, name));
-    v8::Local<v8::Module> module =
-        v8::Module::CreateSyntheticModule(isolate, NewString(isolate, kBuiltinModule), names, EvaluateBuiltin);
-    builtin_module.Reset(isolate, module);
+ModuleRecord* BuiltinRecord(v8::Isolate* isolate) {
+  if (builtin_record == nullptr) {
+    auto record = std::make_unique<ModuleRecord>();
+    record->path = kBuiltinModule;
+    record->format = ModuleFormat::kBuiltin;
+    record->module.Reset(isolate, NewBuiltinModule(isolate));
+    IndexRecord(isolate, record.get());
+    builtin_record = record.get();
+    records_by_path.emplace(kBuiltinModule, std::move(record));
   }
-  return builtin_module.Get(isolate);
+  return builtin_record;
 }
 
-// Compiles the module file at absolute `path` (once); throws ERR_MODULE_NOT_FOUND or a SyntaxError.
-v8::MaybeLocal<v8::Module> LoadModule(v8::Isolate* isolate, const std::string& path, const std::string& referrer) {
-  auto found = modules_by_path.find(path);
-  if (found != modules_by_path.end()) return found->second.Get(isolate);
+// Reads and compiles the file at absolute `path` once; throws ERR_MODULE_NOT_FOUND, ERR_UNSUPPORTED_DIR_IMPORT,
+// a read error, or the file's SyntaxError.
+ModuleRecord* LoadFile(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path,
+                       ModuleFormat format, const std::string& referrer) {
+  auto found = records_by_path.find(path);
+  if (found != records_by_path.end()) return found->second.get();
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    ThrowLoaderError(isolate, v8::Exception::Error, "ERR_UNSUPPORTED_DIR_IMPORT",
+                     "Directory import '" + path + "' is not supported resolving ES modules" + ImportedFrom(referrer));
+    return nullptr;
+  }
   std::ifstream file(path, std::ios::binary);
-  std::stringstream source_text;
-  if (file) source_text << file.rdbuf();
-  if (!file || !file.good()) {
-    std::string message = "Cannot find module '" + path + "'";
-    if (!referrer.empty()) message += " imported from " + referrer;
-    ThrowCodeError(isolate, "ERR_MODULE_NOT_FOUND", message);
-    return {};
+  if (!file) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      ThrowLoaderError(isolate, v8::Exception::Error, "ERR_MODULE_NOT_FOUND",
+                       "Cannot find module '" + path + "'" + ImportedFrom(referrer));
+    } else {
+      ThrowUvError(isolate, uv_translate_sys_error(errno), "open", path.c_str());
+    }
+    return nullptr;
   }
-  v8::ScriptOrigin origin(isolate, NewString(isolate, path), 0, 0, false, -1, v8::Local<v8::Value>(), false, false,
-                          true);
-  v8::ScriptCompiler::Source source(NewString(isolate, source_text.str()), origin);
-  v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) return {};
-  modules_by_path.emplace(path, v8::Global<v8::Module>(isolate, module));
-  paths_by_module.emplace(module->GetIdentityHash(),
-                          std::make_pair(v8::Global<v8::Module>(isolate, module), path));
-  return module;
+  std::stringstream source;
+  source << file.rdbuf();
+  auto record = std::make_unique<ModuleRecord>();
+  record->path = path;
+  record->format = format;
+  if (!CompileRecord(isolate, context, record.get(), source.str())) return nullptr;
+  IndexRecord(isolate, record.get());
+  ModuleRecord* loaded = record.get();
+  records_by_path.emplace(path, std::move(record));
+  return loaded;
 }
 
-v8::MaybeLocal<v8::Module> ResolveModule(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
+// HostLoadImportedModule for one request: resolves the specifier, checks the attributes against the file's
+// format and loads it. Throws (and returns null) on any failure.
+ModuleRecord* LoadRequest(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& specifier,
+                          const ImportAttributes& attributes, const std::string& referrer_path) {
+  if (specifier == kBuiltinModule) {
+    if (!CheckImportAttributes(isolate, specifier, ModuleFormat::kBuiltin, attributes)) return nullptr;
+    return BuiltinRecord(isolate);
+  }
+  std::string path = ResolvePath(specifier, referrer_path);
+  if (path.empty()) {
+    ThrowLoaderError(isolate, v8::Exception::Error, "ERR_MODULE_NOT_FOUND",
+                     "Cannot find package '" + specifier + "'" + ImportedFrom(referrer_path) +
+                         " (only relative and absolute paths, file:// URLs and 'corojs' can be imported)");
+    return nullptr;
+  }
+  ModuleFormat format;
+  if (!FormatOfPath(isolate, path, &format) || !CheckImportAttributes(isolate, path, format, attributes)) {
+    return nullptr;
+  }
+  return LoadFile(isolate, context, path, format, referrer_path);
+}
+
+// Loads every module `root` depends on, depth first in source order (so the first error in that order is the
+// one reported), and records each request's target for linking. `graph` receives the records reached.
+bool LoadGraph(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecord* root,
+               std::vector<ModuleRecord*>* graph) {
+  struct Frame {
+    ModuleRecord* record;
+    int next_request;
+  };
+  std::set<ModuleRecord*> seen = {root};
+  std::vector<Frame> stack = {{root, 0}};
+  graph->push_back(root);
+  while (!stack.empty()) {
+    ModuleRecord* record = stack.back().record;
+    v8::Local<v8::Module> module = record->module.Get(isolate);
+    if (!module->IsSourceTextModule()) {
+      stack.pop_back();
+      continue;
+    }
+    v8::Local<v8::FixedArray> requests = module->GetModuleRequests();
+    if (stack.back().next_request >= requests->Length()) {
+      stack.pop_back();
+      continue;
+    }
+    v8::Local<v8::ModuleRequest> request =
+        requests->Get(context, stack.back().next_request++).As<v8::ModuleRequest>();
+    std::string specifier = ToUtf8(isolate, request->GetSpecifier());
+    ImportAttributes attributes = ReadImportAttributes(context, request->GetImportAssertions(), 3);
+    ModuleRecord* target = LoadRequest(isolate, context, specifier, attributes, record->path);
+    if (target == nullptr) return false;
+    record->requests[specifier] = target;
+    if (seen.insert(target).second) {
+      graph->push_back(target);
+      stack.push_back({target, 0});
+    }
+  }
+  return true;
+}
+
+// V8's link callback: every request was loaded by LoadGraph, so this only looks the target up.
+v8::MaybeLocal<v8::Module> ResolveLoaded(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
                                          v8::Local<v8::FixedArray> import_assertions,
                                          v8::Local<v8::Module> referrer) {
   v8::Isolate* isolate = context->GetIsolate();
-  v8::String::Utf8Value spec_utf8(isolate, specifier);
-  std::string spec(*spec_utf8, spec_utf8.length());
-  if (spec == kBuiltinModule) return BuiltinModule(isolate);
-  std::string referrer_path = PathOf(isolate, referrer);
-  std::string path = ResolvePath(spec, referrer_path);
-  if (path.empty()) {
-    ThrowCodeError(isolate, "ERR_MODULE_NOT_FOUND",
-                   "Cannot find module '" + spec + "' imported from " + referrer_path +
-                       " (only relative and absolute paths, file:// URLs and 'corojs' can be imported)");
+  ModuleRecord* record = RecordOf(isolate, referrer);
+  std::string spec = ToUtf8(isolate, specifier);
+  auto target = record ? record->requests.find(spec) : decltype(record->requests)::iterator();
+  if (record == nullptr || target == record->requests.end()) {
+    ThrowLoaderError(isolate, v8::Exception::Error, "ERR_MODULE_NOT_FOUND",
+                     "Module '" + spec + "' was not loaded before linking");
     return {};
   }
-  return LoadModule(isolate, path, referrer_path);
+  return target->second->module.Get(isolate);
 }
 
-// Links and evaluates `module`; returns the evaluation promise, or empty after an exception.
-v8::MaybeLocal<v8::Value> LinkAndEvaluate(v8::Local<v8::Context> context, v8::Local<v8::Module> module) {
-  if (module->InstantiateModule(context, ResolveModule).IsNothing()) return {};
-  return module->Evaluate(context);
+// An import() waiting for its turn: loaded, linked and evaluated in a later job, never inside V8's callback.
+struct DynamicImport {
+  std::string specifier;
+  ImportAttributes attributes;
+  std::string referrer_path;
+  v8::Global<v8::Promise::Resolver> resolver;
+};
+
+// Imports whose graph holds a module that is evaluating (its code is on a fiber's stack, blocked or below
+// us): V8 cannot evaluate such a graph again until that evaluation returns.
+std::vector<DynamicImport*> waiting_imports;
+
+void ContinueDynamicImport(void* data);
+
+v8::MaybeLocal<v8::Value> Evaluate(v8::Local<v8::Context> context, v8::Local<v8::Module> module) {
+  v8::MaybeLocal<v8::Value> result = module->Evaluate(context);
+  std::vector<DynamicImport*> retry;
+  retry.swap(waiting_imports);
+  for (DynamicImport* job : retry) context->GetIsolate()->EnqueueMicrotask(ContinueDynamicImport, job);
+  return result;
+}
+
+// V8 10.2 evaluates an evaluated module's cycle root without checking whether that root errored, and fails a
+// CHECK when it has (test262 import-fulfilled-member-of-errored-cycle; Node 18 crashes there too). A module
+// that finished while another member of its graph errored can only be in that member's cycle (an errored
+// dependency outside it would have errored the module too), so the specification's answer, the cycle
+// root's error, is the error every errored member of the graph carries. Empty when nothing errored.
+v8::Local<v8::Value> CycleError(v8::Isolate* isolate, v8::Local<v8::Module> module,
+                                const std::vector<ModuleRecord*>& graph) {
+  if (module->GetStatus() != v8::Module::kEvaluated) return {};
+  for (ModuleRecord* record : graph) {
+    v8::Local<v8::Module> member = record->module.Get(isolate);
+    if (member->GetStatus() == v8::Module::kErrored) return member->GetException();
+  }
+  return {};
+}
+
+bool AnyEvaluating(v8::Isolate* isolate, const std::vector<ModuleRecord*>& graph) {
+  for (ModuleRecord* record : graph) {
+    if (record->module.Get(isolate)->GetStatus() == v8::Module::kEvaluating) return true;
+  }
+  return false;
+}
+
+// data = [resolver, namespace]: the import settles with the namespace once evaluation (and any TLA) is done.
+void ResolveWithNamespace(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+  v8::Local<v8::Array> data = info.Data().As<v8::Array>();
+  v8::Local<v8::Value> resolver;
+  v8::Local<v8::Value> name_space;
+  if (!data->Get(context, 0).ToLocal(&resolver) || !data->Get(context, 1).ToLocal(&name_space)) return;
+  resolver.As<v8::Promise::Resolver>()->Resolve(context, name_space).IsJust();
+}
+
+void RejectImport(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+  info.Data().As<v8::Promise::Resolver>()->Reject(context, info[0]).IsJust();
+}
+
+void ContinueDynamicImport(void* data) {
+  std::unique_ptr<DynamicImport> job(static_cast<DynamicImport*>(data));
+  v8::Isolate* isolate = GetIsolate();
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Context> context = GetContext();
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Promise::Resolver> resolver = job->resolver.Get(isolate);
+  v8::TryCatch try_catch(isolate);
+  std::vector<ModuleRecord*> graph;
+  ModuleRecord* record = LoadRequest(isolate, context, job->specifier, job->attributes, job->referrer_path);
+  if (record != nullptr && LoadGraph(isolate, context, record, &graph)) {
+    if (AnyEvaluating(isolate, graph)) {
+      waiting_imports.push_back(job.release());
+      return;
+    }
+    v8::Local<v8::Module> module = record->module.Get(isolate);
+    v8::Local<v8::Value> cycle_error = CycleError(isolate, module, graph);
+    if (!cycle_error.IsEmpty()) {
+      resolver->Reject(context, cycle_error).IsJust();
+      return;
+    }
+    v8::Local<v8::Value> evaluation;
+    if (module->InstantiateModule(context, ResolveLoaded).IsJust() && Evaluate(context, module).ToLocal(&evaluation)) {
+      // Then() gives V8's evaluation promise a handler, so a rejection the importer handles is never
+      // reported as unhandled.
+      v8::Local<v8::Value> pair[] = {resolver, module->GetModuleNamespace()};
+      v8::Local<v8::Function> on_fulfilled;
+      v8::Local<v8::Function> on_rejected;
+      if (v8::Function::New(context, ResolveWithNamespace, v8::Array::New(isolate, pair, 2)).ToLocal(&on_fulfilled) &&
+          v8::Function::New(context, RejectImport, resolver).ToLocal(&on_rejected)) {
+        evaluation.As<v8::Promise>()->Then(context, on_fulfilled, on_rejected).IsEmpty();
+      }
+    }
+  }
+  if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+    v8::Local<v8::Value> error = try_catch.Exception();
+    try_catch.Reset();  // an error the loader threw is still scheduled: cancel it, or the next V8 call fails
+    resolver->Reject(context, error).IsJust();
+  }
 }
 
 v8::MaybeLocal<v8::Promise> ImportDynamically(v8::Local<v8::Context> context, v8::Local<v8::Data> host_options,
                                               v8::Local<v8::Value> resource_name, v8::Local<v8::String> specifier,
                                               v8::Local<v8::FixedArray> import_assertions) {
   v8::Isolate* isolate = context->GetIsolate();
-  v8::Local<v8::Promise::Resolver> resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
-  v8::TryCatch try_catch(isolate);
-  v8::String::Utf8Value spec_utf8(isolate, specifier);
-  std::string spec(*spec_utf8, spec_utf8.length());
-  std::string referrer_path;
-  if (resource_name->IsString()) {
-    v8::String::Utf8Value name(isolate, resource_name);
-    referrer_path = std::string(*name, name.length());
-  } else {
-    referrer_path = AbsolutePath("main.mjs");
-  }
-  v8::Local<v8::Module> module;
-  bool ok = false;
-  if (spec == kBuiltinModule) {
-    module = BuiltinModule(isolate);
-    ok = true;
-  } else {
-    std::string path = ResolvePath(spec, referrer_path);
-    if (path.empty()) {
-      ThrowCodeError(isolate, "ERR_MODULE_NOT_FOUND",
-                     "Cannot find module '" + spec + "' imported from " + referrer_path);
-    } else {
-      ok = LoadModule(isolate, path, referrer_path).ToLocal(&module);
-    }
-  }
-  v8::Local<v8::Value> evaluation;
-  if (ok) ok = LinkAndEvaluate(context, module).ToLocal(&evaluation);
-  if (ok && evaluation->IsPromise() && evaluation.As<v8::Promise>()->State() == v8::Promise::kRejected) {
-    resolver->Reject(context, evaluation.As<v8::Promise>()->Result()).Check();
-  } else if (ok) {
-    resolver->Resolve(context, module->GetModuleNamespace()).Check();
-  } else if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
-    resolver->Reject(context, try_catch.Exception()).Check();
-  }
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return {};
+  auto job = std::make_unique<DynamicImport>();
+  job->specifier = ToUtf8(isolate, specifier);
+  job->attributes = ReadImportAttributes(context, import_assertions, 2);
+  std::string name = resource_name->IsString() ? ToUtf8(isolate, resource_name) : "";
+  // Code without a file behind it (stdlib, Function()) imports relative to the working directory.
+  job->referrer_path = !name.empty() && name[0] == '/' ? name : AbsolutePath("[eval]");
+  job->resolver.Reset(isolate, resolver);
+  isolate->EnqueueMicrotask(ContinueDynamicImport, job.release());
   return resolver->GetPromise();
 }
 
 void InitializeImportMeta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
                           v8::Local<v8::Object> meta) {
   v8::Isolate* isolate = context->GetIsolate();
-  std::string path = PathOf(isolate, module);
+  ModuleRecord* record = RecordOf(isolate, module);
+  std::string path = record ? record->path : "";
   meta->Set(context, NewString(isolate, "url"), NewString(isolate, "file://" + path)).Check();
   meta->Set(context, NewString(isolate, "filename"), NewString(isolate, path)).Check();
   meta->Set(context, NewString(isolate, "dirname"), NewString(isolate, Dirname(path))).Check();
@@ -208,12 +343,18 @@ void InitModuleLoader(v8::Isolate* isolate) {
 bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path,
                    v8::Local<v8::Value>* evaluation_out) {
   v8::TryCatch try_catch(isolate);
-  v8::Local<v8::Module> module;
+  // The entry module is JavaScript whatever its extension (a script named `tool` or `server.js`).
+  ModuleRecord* record = LoadFile(isolate, context, AbsolutePath(path), ModuleFormat::kJavaScript, "");
+  std::vector<ModuleRecord*> graph;
   v8::Local<v8::Value> evaluation;
-  if (!LoadModule(isolate, AbsolutePath(path), "").ToLocal(&module) ||
-      !LinkAndEvaluate(context, module).ToLocal(&evaluation)) {
+  if (record == nullptr || !LoadGraph(isolate, context, record, &graph) ||
+      record->module.Get(isolate)->InstantiateModule(context, ResolveLoaded).IsNothing() ||
+      !Evaluate(context, record->module.Get(isolate)).ToLocal(&evaluation)) {
     if (try_catch.HasTerminated()) return true;
-    ReportException(isolate, try_catch);
+    v8::Local<v8::Value> error = try_catch.Exception();
+    v8::Local<v8::Message> message = try_catch.Message();
+    try_catch.Reset();  // an error the loader threw is still scheduled: cancel it, or the next V8 call fails
+    ReportValue(isolate, error, message);
     return false;
   }
   RunMicrotasks(isolate);

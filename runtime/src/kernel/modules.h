@@ -1,5 +1,6 @@
 // The ES module loader (spec 2.1): static and dynamic import of relative/absolute paths and file:// URLs,
-// import.meta.url, and the built-in module `corojs` exporting the public API objects.
+// JSON modules (`with { type: 'json' }`), import.meta.url, and the built-in module `corojs` exporting the
+// public API objects. Every failure is a JS error; none is a V8 fatal.
 #pragma once
 
 #include <v8.h>
@@ -7,6 +8,9 @@
 #include <string>
 
 namespace corojs {
+
+// V8 flags for import attributes (`with {...}`, and the older `assert {...}`), as Node 18.20 sets them.
+extern const char kModuleV8Flags[];
 
 // Registers the dynamic import and import.meta hooks on the isolate.
 void InitModuleLoader(v8::Isolate* isolate);

@@ -1,0 +1,57 @@
+// Module records and the formats a file can be imported as (JavaScript, JSON, the built-in `corojs`): which
+// format a path has, whether an import's attributes fit it (Node 18.20's rules), and compiling each one.
+#pragma once
+
+#include <v8.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace corojs {
+
+enum class ModuleFormat { kJavaScript, kJson, kBuiltin };
+
+// One loaded module, kept for the life of the process (each file is evaluated once).
+struct ModuleRecord {
+  std::string path;  // absolute file path, or "corojs"
+  ModuleFormat format = ModuleFormat::kJavaScript;
+  v8::Global<v8::Module> module;
+  v8::Global<v8::Value> json;  // a JSON module's parsed value: its default export
+  // Each specifier this module imports, and the record it resolved to, filled while its graph loads.
+  std::map<std::string, ModuleRecord*> requests;
+};
+
+// Import attributes as (key, value) pairs, e.g. {"type", "json"}.
+using ImportAttributes = std::vector<std::pair<std::string, std::string>>;
+
+// Reads V8's attribute array: (key, value) pairs for import(), (key, value, offset) for static imports.
+ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<v8::FixedArray> array,
+                                      int entry_size);
+
+// Throws an error shaped like Node's loader errors: `code` set, first stack line "TypeError [CODE]: ...".
+void ThrowLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>),
+                      const char* code, const std::string& message);
+
+// The format of the file at `path`, from its extension; throws ERR_UNKNOWN_FILE_EXTENSION and returns false
+// for an extension that is neither JavaScript (.js, .mjs, none) nor JSON.
+bool FormatOfPath(v8::Isolate* isolate, const std::string& path, ModuleFormat* format);
+
+// Node 18.20's checks: only `type` is supported, JSON needs `type: 'json'`, JavaScript takes no type.
+bool CheckImportAttributes(v8::Isolate* isolate, const std::string& path, ModuleFormat format,
+                           const ImportAttributes& attributes);
+
+// Compiles `source` as `record->format` into record->module; throws a SyntaxError naming the file.
+bool CompileRecord(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecord* record,
+                   const std::string& source);
+
+// The synthetic module `corojs`, whose named exports are the public API globals.
+v8::Local<v8::Module> NewBuiltinModule(v8::Isolate* isolate);
+
+// The record holding `module`, or null.
+ModuleRecord* RecordOf(v8::Isolate* isolate, v8::Local<v8::Module> module);
+// Registers `record` (its module set) for RecordOf.
+void IndexRecord(v8::Isolate* isolate, ModuleRecord* record);
+
+}  // namespace corojs
