@@ -31,7 +31,8 @@ using corojs::RuntimeOptions;
 
 const char kUsage[] =
     "usage: corojs [--v8-flags='...'] [--fiber-stack-size=BYTES] [--fiber-cpu=N|none] [--fiber-limit=N]\n"
-    "              [--fiber-backend=fcontext|ucontext|thread] [script.mjs] [args...]\n"
+    "              [--fiber-backend=fcontext|ucontext|thread] [--import-map=FILE] [--loader=FILE]\n"
+    "              [script.mjs] [args...]\n"
     "Runs script.mjs (default ./main.mjs) with fibers: blocking calls block only their fiber.\n";
 
 bool ParseSize(const char* text, size_t* out) {
@@ -73,6 +74,10 @@ int ParseArgs(int argc, char** argv, RuntimeOptions* options) {
         fprintf(stderr, "corojs: --fiber-backend must be 'fcontext', 'ucontext' or 'thread', got '%s'\n", arg + 16);
         return 9;
       }
+    } else if (strncmp(arg, "--import-map=", 13) == 0 && arg[13] != '\0') {
+      options->import_map = arg + 13;
+    } else if (strncmp(arg, "--loader=", 9) == 0 && arg[9] != '\0') {
+      options->loader = arg + 9;
     } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
       fputs(kUsage, stdout);
       return 0;

@@ -96,6 +96,11 @@ ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<
 
 void ThrowLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>),
                       const char* code, const std::string& message) {
+  isolate->ThrowException(MakeLoaderError(isolate, make, code, message));
+}
+
+v8::Local<v8::Object> MakeLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>),
+                                      const char* code, const std::string& message) {
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   v8::Local<v8::Object> error = make(NewString(isolate, message)).As<v8::Object>();
   error->Set(context, NewString(isolate, "code"), NewString(isolate, code)).Check();
@@ -105,7 +110,7 @@ void ThrowLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Loc
     std::string header = ToUtf8(isolate, name) + " [" + code + "]: " + message;
     error->Set(context, NewString(isolate, "stack"), NewString(isolate, header)).Check();
   }
-  isolate->ThrowException(error);
+  return error;
 }
 
 bool FormatOfPath(v8::Isolate* isolate, const std::string& path, ModuleFormat* format) {

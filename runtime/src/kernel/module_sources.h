@@ -33,6 +33,8 @@ ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<
 // Throws an error shaped like Node's loader errors: `code` set, first stack line "TypeError [CODE]: ...".
 void ThrowLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>),
                       const char* code, const std::string& message);
+v8::Local<v8::Object> MakeLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>),
+                                      const char* code, const std::string& message);
 
 // The format of the file at `path`, from its extension; throws ERR_UNKNOWN_FILE_EXTENSION and returns false
 // for an extension that is neither JavaScript (.js, .mjs, none) nor JSON.

@@ -14,9 +14,12 @@
 #include <sstream>
 #include <vector>
 
+#include "fiber/scheduler.h"
 #include "kernel/args.h"
 #include "kernel/errors.h"
 #include "kernel/microtasks.h"
+#include "kernel/module_resolution.h"
+#include "kernel/module_resolvers.h"
 #include "kernel/module_sources.h"
 #include "kernel/runtime.h"
 #include "kernel/runtime_state.h"
@@ -31,44 +34,11 @@ constexpr char kBuiltinModule[] = "corojs";
 
 std::map<std::string, std::unique_ptr<ModuleRecord>> records_by_path;
 ModuleRecord* builtin_record = nullptr;
+ImportMap import_map;
 
 std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   v8::String::Utf8Value utf8(isolate, value);
   return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
-}
-
-std::string NormalizePath(const std::string& path) {
-  std::vector<std::string> parts;
-  std::stringstream in(path);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-      continue;
-    }
-    parts.push_back(part);
-  }
-  std::string out;
-  for (const std::string& p : parts) out += "/" + p;
-  return out.empty() ? "/" : out;
-}
-
-std::string Dirname(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
-}
-
-bool IsPathSpecifier(const std::string& s) {
-  return s.rfind("/", 0) == 0 || s.rfind("./", 0) == 0 || s.rfind("../", 0) == 0 || s.rfind("file://", 0) == 0;
-}
-
-// Resolves `specifier` against the directory of `referrer_path`; empty string if it is not a path.
-std::string ResolvePath(const std::string& specifier, const std::string& referrer_path) {
-  if (specifier.rfind("file://", 0) == 0) return NormalizePath(specifier.substr(7));
-  if (!IsPathSpecifier(specifier)) return "";
-  if (specifier[0] == '/') return NormalizePath(specifier);
-  return NormalizePath(Dirname(referrer_path) + "/" + specifier);
 }
 
 std::string ImportedFrom(const std::string& referrer) {
@@ -86,6 +56,19 @@ ModuleRecord* BuiltinRecord(v8::Isolate* isolate) {
     records_by_path.emplace(kBuiltinModule, std::move(record));
   }
   return builtin_record;
+}
+
+// Compiles `source` as the module at `path` and keeps it: later imports of `path` get this record.
+ModuleRecord* AddRecord(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path,
+                        ModuleFormat format, const std::string& source) {
+  auto record = std::make_unique<ModuleRecord>();
+  record->path = path;
+  record->format = format;
+  if (!CompileRecord(isolate, context, record.get(), source)) return nullptr;
+  IndexRecord(isolate, record.get());
+  ModuleRecord* added = record.get();
+  records_by_path.emplace(path, std::move(record));
+  return added;
 }
 
 // Reads and compiles the file at absolute `path` once; throws ERR_MODULE_NOT_FOUND, ERR_UNSUPPORTED_DIR_IMPORT,
@@ -112,34 +95,52 @@ ModuleRecord* LoadFile(v8::Isolate* isolate, v8::Local<v8::Context> context, con
   }
   std::stringstream source;
   source << file.rdbuf();
-  auto record = std::make_unique<ModuleRecord>();
-  record->path = path;
-  record->format = format;
-  if (!CompileRecord(isolate, context, record.get(), source.str())) return nullptr;
-  IndexRecord(isolate, record.get());
-  ModuleRecord* loaded = record.get();
-  records_by_path.emplace(path, std::move(record));
-  return loaded;
+  return AddRecord(isolate, context, path, format, source.str());
 }
 
-// HostLoadImportedModule for one request: resolves the specifier, checks the attributes against the file's
+// Where `specifier` imported from `referrer_path` leads: a resolver's answer, else the import map's, else a
+// relative/absolute path or file:// URL, else the built-in `corojs`. Throws for a bare name nothing maps.
+bool Resolve(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& specifier,
+             const std::string& referrer_path, ResolverAnswer* answer) {
+  std::string base_url = referrer_path.empty() ? "" : FileUrl(referrer_path);
+  if (!AskResolvers(isolate, context, specifier, base_url, answer)) return false;
+  if (answer->kind != ResolverAnswer::Kind::kNone) return true;
+  answer->kind = ResolverAnswer::Kind::kLocation;
+  if (!import_map.Resolve(isolate, specifier, base_url, &answer->url)) return false;
+  if (answer->url.empty()) answer->url = specifier == kBuiltinModule ? specifier : ResolveUrlLike(specifier, base_url);
+  if (!answer->url.empty()) return true;
+  ThrowLoaderError(isolate, v8::Exception::Error, "ERR_MODULE_NOT_FOUND",
+                   "Cannot find package '" + specifier + "'" + ImportedFrom(referrer_path) +
+                       " (map it in an import map, or import a relative or absolute path, a file:// URL or 'corojs')");
+  return false;
+}
+
+// HostLoadImportedModule for one request: resolves the specifier, checks the attributes against the target's
 // format and loads it. Throws (and returns null) on any failure.
 ModuleRecord* LoadRequest(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& specifier,
                           const ImportAttributes& attributes, const std::string& referrer_path) {
-  if (specifier == kBuiltinModule) {
-    if (!CheckImportAttributes(isolate, specifier, ModuleFormat::kBuiltin, attributes)) return nullptr;
+  ResolverAnswer answer;
+  if (!Resolve(isolate, context, specifier, referrer_path, &answer)) return nullptr;
+  if (answer.url == kBuiltinModule) {
+    if (!CheckImportAttributes(isolate, answer.url, ModuleFormat::kBuiltin, attributes)) return nullptr;
     return BuiltinRecord(isolate);
   }
-  std::string path = ResolvePath(specifier, referrer_path);
+  std::string path = PathOfUrl(answer.url);
   if (path.empty()) {
-    ThrowLoaderError(isolate, v8::Exception::Error, "ERR_MODULE_NOT_FOUND",
-                     "Cannot find package '" + specifier + "'" + ImportedFrom(referrer_path) +
-                         " (only relative and absolute paths, file:// URLs and 'corojs' can be imported)");
+    ThrowLoaderError(isolate, v8::Exception::Error, "ERR_UNSUPPORTED_ESM_URL_SCHEME",
+                     "Only file: URLs can be loaded; '" + specifier + "'" + ImportedFrom(referrer_path) +
+                         " resolved to " + answer.url);
     return nullptr;
   }
   ModuleFormat format;
   if (!FormatOfPath(isolate, path, &format) || !CheckImportAttributes(isolate, path, format, attributes)) {
     return nullptr;
+  }
+  if (answer.kind == ResolverAnswer::Kind::kSource) {
+    // A loaded extension: cached by its URL, so it is evaluated once however often it is served.
+    auto found = records_by_path.find(path);
+    return found != records_by_path.end() ? found->second.get()
+                                           : AddRecord(isolate, context, path, format, answer.source);
   }
   return LoadFile(isolate, context, path, format, referrer_path);
 }
@@ -171,9 +172,15 @@ bool LoadGraph(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecor
         requests->Get(context, stack.back().next_request++).As<v8::ModuleRequest>();
     std::string specifier = ToUtf8(isolate, request->GetSpecifier());
     ImportAttributes attributes = ReadImportAttributes(context, request->GetImportAssertions(), 3);
-    ModuleRecord* target = LoadRequest(isolate, context, specifier, attributes, record->path);
-    if (target == nullptr) return false;
-    record->requests[specifier] = target;
+    // A request resolved before keeps its target (a resolver is not asked twice for one module's import).
+    auto known = record->requests.find(specifier);
+    ModuleRecord* target = known != record->requests.end() ? known->second : nullptr;
+    if (target != nullptr && !CheckImportAttributes(isolate, target->path, target->format, attributes)) return false;
+    if (target == nullptr) {
+      target = LoadRequest(isolate, context, specifier, attributes, record->path);
+      if (target == nullptr) return false;
+      record->requests[specifier] = target;
+    }
     if (seen.insert(target).second) {
       graph->push_back(target);
       stack.push_back({target, 0});
@@ -323,6 +330,68 @@ void InitializeImportMeta(v8::Local<v8::Context> context, v8::Local<v8::Module> 
   meta->Set(context, NewString(isolate, "url"), NewString(isolate, "file://" + path)).Check();
   meta->Set(context, NewString(isolate, "filename"), NewString(isolate, path)).Check();
   meta->Set(context, NewString(isolate, "dirname"), NewString(isolate, Dirname(path))).Check();
+  DefineImportMetaResolver(context, meta);
+}
+
+// The import map: --import-map=FILE, else corojs.importmap.json beside the entry module if there is one.
+bool LoadImportMap(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& entry_path) {
+  std::string path = GetOptions().import_map;
+  if (path.empty()) {
+    struct stat info;
+    path = Dirname(entry_path) + "/corojs.importmap.json";
+    if (stat(path.c_str(), &info) != 0) return true;
+  }
+  return import_map.Load(isolate, context, AbsolutePath(path));
+}
+
+void WakeWaiter(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  fiber::Wake(static_cast<fiber::Fiber*>(info.Data().As<v8::External>()->Value()));
+}
+
+// Blocks this fiber until `promise` settles (other fibers, timers and I/O run meanwhile).
+void WaitForPromise(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Promise> promise) {
+  RunMicrotasks(isolate);
+  if (promise->State() != v8::Promise::kPending) return;
+  v8::Local<v8::Function> wake;
+  if (!v8::Function::New(context, WakeWaiter, v8::External::New(isolate, fiber::Current())).ToLocal(&wake) ||
+      promise->Then(context, wake, wake).IsEmpty()) {
+    return;
+  }
+  fiber::WaitUntil([&] { return promise->State() != v8::Promise::kPending; });
+}
+
+// --loader=FILE: evaluates that module (and its top-level await) before the entry module and installs its
+// exported `resolver`, which then sees every import, the entry module's own included.
+bool RunLoader(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+  const std::string& loader = GetOptions().loader;
+  if (loader.empty()) return true;
+  std::string path = AbsolutePath(loader);
+  ModuleFormat format;
+  if (!FormatOfPath(isolate, path, &format)) return false;
+  ModuleRecord* record = LoadFile(isolate, context, path, format, "");
+  std::vector<ModuleRecord*> graph;
+  v8::Local<v8::Value> evaluation;
+  if (record == nullptr || !LoadGraph(isolate, context, record, &graph) ||
+      record->module.Get(isolate)->InstantiateModule(context, ResolveLoaded).IsNothing() ||
+      !Evaluate(context, record->module.Get(isolate)).ToLocal(&evaluation)) {
+    return false;
+  }
+  v8::Local<v8::Promise> done = evaluation.As<v8::Promise>();
+  WaitForPromise(isolate, context, done);
+  if (done->State() == v8::Promise::kRejected) {
+    isolate->ThrowException(done->Result());
+    return false;
+  }
+  v8::Local<v8::Value> resolver;
+  v8::Local<v8::Object> exports = record->module.Get(isolate)->GetModuleNamespace().As<v8::Object>();
+  if (!exports->Get(context, NewString(isolate, "resolver")).ToLocal(&resolver)) return false;
+  if (!resolver->IsFunction()) {
+    ThrowLoaderError(isolate, v8::Exception::TypeError, "ERR_INVALID_LOADER",
+                     "The loader " + path + " must export a function named 'resolver'");
+    return false;
+  }
+  AddResolver(isolate, resolver.As<v8::Function>());
+  return true;
 }
 
 }  // namespace
@@ -343,8 +412,12 @@ void InitModuleLoader(v8::Isolate* isolate) {
 bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const std::string& path,
                    v8::Local<v8::Value>* evaluation_out) {
   v8::TryCatch try_catch(isolate);
-  // The entry module is JavaScript whatever its extension (a script named `tool` or `server.js`).
-  ModuleRecord* record = LoadFile(isolate, context, AbsolutePath(path), ModuleFormat::kJavaScript, "");
+  std::string entry = AbsolutePath(path);
+  ModuleRecord* record = nullptr;
+  if (LoadImportMap(isolate, context, entry) && RunLoader(isolate, context)) {
+    // The entry module is JavaScript whatever its extension (a script named `tool` or `server.js`).
+    record = LoadFile(isolate, context, entry, ModuleFormat::kJavaScript, "");
+  }
   std::vector<ModuleRecord*> graph;
   v8::Local<v8::Value> evaluation;
   if (record == nullptr || !LoadGraph(isolate, context, record, &graph) ||
