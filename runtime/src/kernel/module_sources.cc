@@ -1,6 +1,8 @@
 // Module formats, import attributes and compilation: see module_sources.h.
 #include "kernel/module_sources.h"
 
+#include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "kernel/args.h"
@@ -43,7 +45,7 @@ v8::MaybeLocal<v8::Value> EvaluateBuiltin(v8::Local<v8::Context> context, v8::Lo
 v8::MaybeLocal<v8::Value> EvaluateJson(v8::Local<v8::Context> context, v8::Local<v8::Module> module) {
   v8::Isolate* isolate = context->GetIsolate();
   ModuleRecord* record = RecordOf(isolate, module);
-  if (module->SetSyntheticModuleExport(isolate, NewString(isolate, "default"), record->json.Get(isolate))
+  if (module->SetSyntheticModuleExport(isolate, NewString(isolate, "default"), record->value.Get(isolate))
           .IsNothing()) {
     return {};
   }
@@ -74,10 +76,106 @@ bool CompileJson(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRec
     isolate->ThrowException(v8::Exception::SyntaxError(NewString(isolate, record->path + ": " + reason)));
     return false;
   }
-  record->json.Reset(isolate, value);
+  record->value.Reset(isolate, value);
   std::vector<v8::Local<v8::String>> names = {NewString(isolate, "default")};
   record->module.Reset(isolate, v8::Module::CreateSyntheticModule(isolate, NewString(isolate, record->path),
                                                                   names, EvaluateJson));
+  return true;
+}
+
+bool CompileSourceText(v8::Isolate* isolate, ModuleRecord* record, const std::string& source) {
+  v8::Local<v8::String> text;
+  if (!v8::String::NewFromUtf8(isolate, source.data(), v8::NewStringType::kNormal, static_cast<int>(source.size()))
+           .ToLocal(&text)) {
+    ThrowLoaderError(isolate, v8::Exception::RangeError, "ERR_STRING_TOO_LONG",
+                     "Module " + record->path + " is larger than the longest string V8 can hold");
+    return false;
+  }
+  v8::ScriptOrigin origin(isolate, NewString(isolate, record->path), 0, 0, false, -1, v8::Local<v8::Value>(),
+                          false, false, true);
+  v8::ScriptCompiler::Source compiler_source(text, origin);
+  v8::Local<v8::Module> module;
+  if (!v8::ScriptCompiler::CompileModule(isolate, &compiler_source).ToLocal(&module)) return false;
+  record->module.Reset(isolate, module);
+  return true;
+}
+
+// Calls WebAssembly.Module[name](module): the module's imports or exports descriptors.
+bool WasmDescriptors(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Object> constructor,
+                     const char* name, v8::Local<v8::Value> module, v8::Local<v8::Array>* out) {
+  v8::Local<v8::Value> function;
+  v8::Local<v8::Value> result;
+  if (!constructor->Get(context, NewString(isolate, name)).ToLocal(&function) || !function->IsFunction() ||
+      !function.As<v8::Function>()->Call(context, constructor, 1, &module).ToLocal(&result) || !result->IsArray()) {
+    return false;
+  }
+  *out = result.As<v8::Array>();
+  return true;
+}
+
+std::string Quoted(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> text) {
+  v8::Local<v8::String> json;
+  return v8::JSON::Stringify(context, text).ToLocal(&json) ? ToUtf8(isolate, json) : "\"\"";
+}
+
+std::string Field(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> descriptor,
+                  const char* key) {
+  v8::Local<v8::Value> value;
+  if (!descriptor->IsObject() ||
+      !descriptor.As<v8::Object>()->Get(context, NewString(isolate, key)).ToLocal(&value)) {
+    return "\"\"";
+  }
+  return Quoted(isolate, context, value);
+}
+
+// Compiles the wasm bytes (kept in record->value) and writes the JavaScript module that links them.
+bool CompileWasm(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecord* record,
+                 const std::string& bytes, std::string* wrapper) {
+  v8::Local<v8::Value> webassembly;
+  v8::Local<v8::Value> constructor;
+  if (!context->Global()->Get(context, NewString(isolate, "WebAssembly")).ToLocal(&webassembly) ||
+      !webassembly->IsObject() ||
+      !webassembly.As<v8::Object>()->Get(context, NewString(isolate, "Module")).ToLocal(&constructor) ||
+      !constructor->IsFunction()) {
+    ThrowLoaderError(isolate, v8::Exception::TypeError, "ERR_WASM_UNAVAILABLE",
+                     "Cannot load " + record->path + ": WebAssembly is not available");
+    return false;
+  }
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, bytes.size());
+  if (!bytes.empty()) memcpy(buffer->GetBackingStore()->Data(), bytes.data(), bytes.size());
+  v8::Local<v8::Value> argument = buffer;
+  v8::Local<v8::Object> module;
+  v8::Local<v8::Array> imports;
+  v8::Local<v8::Array> exports;
+  if (!constructor.As<v8::Function>()->NewInstance(context, 1, &argument).ToLocal(&module) ||
+      !WasmDescriptors(isolate, context, constructor.As<v8::Object>(), "imports", module, &imports) ||
+      !WasmDescriptors(isolate, context, constructor.As<v8::Object>(), "exports", module, &exports)) {
+    return false;  // WebAssembly.CompileError for bytes that are not a valid module
+  }
+  record->value.Reset(isolate, module);
+  // One namespace import per distinct module name; the import object reads each field from it.
+  std::map<std::string, std::string> namespaces;  // quoted module name -> local name
+  std::map<std::string, std::string> fields;      // quoted module name -> "field: ns[field], ..."
+  std::string text;
+  for (uint32_t i = 0; i < imports->Length(); i++) {
+    v8::Local<v8::Value> descriptor = imports->Get(context, i).ToLocalChecked();
+    std::string from = Field(isolate, context, descriptor, "module");
+    std::string name = Field(isolate, context, descriptor, "name");
+    if (namespaces.count(from) == 0) {
+      namespaces[from] = "ns" + std::to_string(namespaces.size());
+      text += "import * as " + namespaces[from] + " from " + from + ";\n";
+    }
+    fields[from] += name + ": " + namespaces[from] + "[" + name + "], ";
+  }
+  text += "const imports = {";
+  for (const auto& [from, list] : fields) text += from + ": {" + list + "}, ";
+  text += "};\nconst { exports } = new WebAssembly.Instance(import.meta.wasmModule, imports);\n";
+  for (uint32_t i = 0; i < exports->Length(); i++) {
+    std::string name = Field(isolate, context, exports->Get(context, i).ToLocalChecked(), "name");
+    text += "const export" + std::to_string(i) + " = exports[" + name + "];\nexport { export" + std::to_string(i) +
+            " as " + name + " };\n";
+  }
+  *wrapper = text;
   return true;
 }
 
@@ -121,6 +219,8 @@ bool FormatOfPath(v8::Isolate* isolate, const std::string& path, ModuleFormat* f
     *format = ModuleFormat::kJavaScript;
   } else if (extension == ".json") {
     *format = ModuleFormat::kJson;
+  } else if (extension == ".wasm") {
+    *format = ModuleFormat::kWasm;
   } else {
     ThrowLoaderError(isolate, v8::Exception::TypeError, "ERR_UNKNOWN_FILE_EXTENSION",
                      "Unknown file extension \"" + extension + "\" for " + path);
@@ -162,20 +262,18 @@ bool CheckImportAttributes(v8::Isolate* isolate, const std::string& path, Module
 bool CompileRecord(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecord* record,
                    const std::string& source) {
   if (record->format == ModuleFormat::kJson) return CompileJson(isolate, context, record, source);
-  v8::Local<v8::String> text;
-  if (!v8::String::NewFromUtf8(isolate, source.data(), v8::NewStringType::kNormal, static_cast<int>(source.size()))
-           .ToLocal(&text)) {
-    ThrowLoaderError(isolate, v8::Exception::RangeError, "ERR_STRING_TOO_LONG",
-                     "Module " + record->path + " is larger than the longest string V8 can hold");
-    return false;
+  if (record->format == ModuleFormat::kWasm) {
+    std::string wrapper;
+    if (!CompileWasm(isolate, context, record, source, &wrapper)) return false;
+    return CompileSourceText(isolate, record, wrapper);
   }
-  v8::ScriptOrigin origin(isolate, NewString(isolate, record->path), 0, 0, false, -1, v8::Local<v8::Value>(),
-                          false, false, true);
-  v8::ScriptCompiler::Source compiler_source(text, origin);
-  v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate, &compiler_source).ToLocal(&module)) return false;
-  record->module.Reset(isolate, module);
-  return true;
+  return CompileSourceText(isolate, record, source);
+}
+
+
+void DefineWasmModule(v8::Local<v8::Context> context, ModuleRecord* record, v8::Local<v8::Object> meta) {
+  v8::Isolate* isolate = context->GetIsolate();
+  meta->Set(context, NewString(isolate, "wasmModule"), record->value.Get(isolate)).Check();
 }
 
 v8::Local<v8::Module> NewBuiltinModule(v8::Isolate* isolate) {

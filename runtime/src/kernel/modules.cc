@@ -331,6 +331,7 @@ void InitializeImportMeta(v8::Local<v8::Context> context, v8::Local<v8::Module> 
   meta->Set(context, NewString(isolate, "filename"), NewString(isolate, path)).Check();
   meta->Set(context, NewString(isolate, "dirname"), NewString(isolate, Dirname(path))).Check();
   DefineImportMetaResolver(context, meta);
+  if (record != nullptr && record->format == ModuleFormat::kWasm) DefineWasmModule(context, record, meta);
 }
 
 // The import map: --import-map=FILE, else corojs.importmap.json beside the entry module if there is one.
