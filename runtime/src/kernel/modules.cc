@@ -14,7 +14,6 @@
 #include <sstream>
 #include <vector>
 
-#include "fiber/scheduler.h"
 #include "kernel/args.h"
 #include "kernel/errors.h"
 #include "kernel/microtasks.h"
@@ -345,22 +344,6 @@ bool LoadImportMap(v8::Isolate* isolate, v8::Local<v8::Context> context, const s
   return import_map.Load(isolate, context, AbsolutePath(path));
 }
 
-void WakeWaiter(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  fiber::Wake(static_cast<fiber::Fiber*>(info.Data().As<v8::External>()->Value()));
-}
-
-// Blocks this fiber until `promise` settles (other fibers, timers and I/O run meanwhile).
-void WaitForPromise(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Promise> promise) {
-  RunMicrotasks(isolate);
-  if (promise->State() != v8::Promise::kPending) return;
-  v8::Local<v8::Function> wake;
-  if (!v8::Function::New(context, WakeWaiter, v8::External::New(isolate, fiber::Current())).ToLocal(&wake) ||
-      promise->Then(context, wake, wake).IsEmpty()) {
-    return;
-  }
-  fiber::WaitUntil([&] { return promise->State() != v8::Promise::kPending; });
-}
-
 // --loader=FILE: evaluates that module (and its top-level await) before the entry module and installs its
 // exported `resolver`, which then sees every import, the entry module's own included.
 bool RunLoader(v8::Isolate* isolate, v8::Local<v8::Context> context) {
@@ -378,7 +361,7 @@ bool RunLoader(v8::Isolate* isolate, v8::Local<v8::Context> context) {
     return false;
   }
   v8::Local<v8::Promise> done = evaluation.As<v8::Promise>();
-  WaitForPromise(isolate, context, done);
+  AwaitPromise(isolate, done);
   if (done->State() == v8::Promise::kRejected) {
     isolate->ThrowException(done->Result());
     return false;
@@ -424,7 +407,10 @@ bool RunMainModule(v8::Isolate* isolate, v8::Local<v8::Context> context, const s
   if (record == nullptr || !LoadGraph(isolate, context, record, &graph) ||
       record->module.Get(isolate)->InstantiateModule(context, ResolveLoaded).IsNothing() ||
       !Evaluate(context, record->module.Get(isolate)).ToLocal(&evaluation)) {
-    if (try_catch.HasTerminated()) return true;
+    if (try_catch.HasTerminated()) {
+      *evaluation_out = v8::Undefined(isolate);
+      return true;
+    }
     v8::Local<v8::Value> error = try_catch.Exception();
     v8::Local<v8::Message> message = try_catch.Message();
     try_catch.Reset();  // an error the loader threw is still scheduled: cancel it, or the next V8 call fails
