@@ -14,11 +14,6 @@ namespace {
 
 constexpr char kFileScheme[] = "file://";
 
-std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
-}
-
 bool EndsWithSlash(const std::string& s) { return !s.empty() && s.back() == '/'; }
 
 bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }

@@ -14,11 +14,6 @@ namespace {
 
 std::vector<v8::Global<v8::Function>> resolvers;  // oldest first; asked from the back
 
-std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
-}
-
 std::string Describe(const std::string& specifier, const std::string& base_url) {
   return "'" + specifier + "'" + (base_url.empty() ? "" : " imported from " + base_url);
 }

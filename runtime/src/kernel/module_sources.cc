@@ -16,11 +16,6 @@ const char* const kBuiltinExports[] = {"fs", "net", "tls", "dns", "Fiber", "cons
 // Identity hash -> record; hashes can collide, so entries are checked against the module.
 std::unordered_multimap<int, ModuleRecord*> records_by_hash;
 
-std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
-}
-
 std::string FileUrl(const std::string& path) { return "file://" + path; }
 
 v8::MaybeLocal<v8::Value> ResolvedPromise(v8::Local<v8::Context> context) {
@@ -180,6 +175,11 @@ bool CompileWasm(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRec
 }
 
 }  // namespace
+
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
+}
 
 ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<v8::FixedArray> array,
                                       int entry_size) {

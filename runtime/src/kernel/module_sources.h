@@ -25,6 +25,9 @@ struct ModuleRecord {
   std::map<std::string, ModuleRecord*> requests;
 };
 
+// A JS value as UTF-8 text (empty if it cannot be converted).
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
 // Import attributes as (key, value) pairs, e.g. {"type", "json"}.
 using ImportAttributes = std::vector<std::pair<std::string, std::string>>;
 

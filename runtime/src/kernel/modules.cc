@@ -35,11 +35,6 @@ std::map<std::string, std::unique_ptr<ModuleRecord>> records_by_path;
 ModuleRecord* builtin_record = nullptr;
 ImportMap import_map;
 
-std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
-}
-
 std::string ImportedFrom(const std::string& referrer) {
   return referrer.empty() ? "" : " imported from " + referrer;
 }

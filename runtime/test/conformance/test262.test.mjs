@@ -32,7 +32,7 @@ test('test262 module folders: no test Node 18 passes fails on CoroJS, and none c
   }
   const { root, tests } = prepareSuite();
   try {
-    const { rows, node18Ran } = await compareWithNode18(tests);
+    const { rows, node18Ran } = await compareWithNode18(root, tests);
     const s = summarise(rows);
     t.diagnostic(`${s.total} tests: CoroJS passes ${s.corojsPass}, Node 18 (same V8) passes ${s.node18Pass} ` +
       `(Node run now for ${node18Ran}, the rest from build/test262-node18-outcomes.json); ` +
