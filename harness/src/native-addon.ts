@@ -31,7 +31,6 @@ export interface NativeLoadResult {
   unsent: number;
   elapsedS: number;
   cpuS: number;
-  spinS: number; // of cpuS: polling for a due arrival with nothing to do
   serverCpuS: number; // -1 when not read
   correctedNs: Float64Array;
   uncorrectedNs: Float64Array;

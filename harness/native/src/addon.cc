@@ -79,7 +79,6 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
   result.Set("unsent", Napi::Number::New(env, r.unsent));
   result.Set("elapsedS", Napi::Number::New(env, r.elapsed_s));
   result.Set("cpuS", Napi::Number::New(env, r.cpu_s));
-  result.Set("spinS", Napi::Number::New(env, r.spin_s));
   result.Set("serverCpuS", Napi::Number::New(env, r.server_cpu_s));
   result.Set("correctedNs", ToArray(env, r.corrected_ns));
   result.Set("uncorrectedNs", ToArray(env, r.uncorrected_ns));

@@ -71,7 +71,6 @@ double ProcessCpuS(int pid) {
 }
 
 constexpr uint64_t kTimerKey = ~0ull;
-constexpr double kSpinNs = 1e6;  // poll instead of sleeping when the next arrival is due this soon
 constexpr uint64_t kMaxFailures = 1000;  // enough to say what is wrong; more would only burn the window
 
 struct Slot {
@@ -115,8 +114,7 @@ class Run {
   void OnEvent(Slot& s, uint32_t events);
   void Dispatch(double now);
   void Snapshot(double now);
-  enum class Wait { kSlept, kPolledEvents, kPolledNothing };
-  Wait WaitForEvents(double now);
+  void WaitForEvents(double now);
   bool Finished(double now) const;
   void ArmTimer(double at_ns);
 
@@ -414,26 +412,19 @@ void Run::ArmTimer(double at_ns) {
   timerfd_settime(timer_, TFD_TIMER_ABSTIME, &spec, nullptr);
 }
 
-// Waits in epoll until a socket is ready or the next moment that matters (window edges, the next due arrival
-// when a slot is free). Far moments: asleep, woken by a timerfd. An arrival due within kSpinNs: polled
-// (epoll without a timeout), because a wake-up from sleep can come milliseconds late on a busy machine; the
-// CPU spent polling with nothing to do is counted as idle, not as the generator's work.
-Run::Wait Run::WaitForEvents(double now) {
+// Sleeps in epoll until a socket is ready or the next moment that matters (window edges, the next due
+// arrival when a slot is free), woken by a timerfd with nanosecond resolution instead of spinning.
+void Run::WaitForEvents(double now) {
   double wake = running_ ? drain_until_ : now + 1e9;
-  bool arrival_soon = false;
   if (running_) {
     if (now < start_) wake = start_;
     else if (!window_open_) wake = measure_from_;
     else if (!window_closed_) wake = end_;
-    if (o_.open_loop && !free_.empty()) {
-      double due = start_ + arrival_ * period_;
-      if (due < end_ && due - now < kSpinNs) arrival_soon = true;
-      wake = std::min(wake, due);
-    }
+    if (o_.open_loop && !free_.empty()) wake = std::min(wake, start_ + arrival_ * period_);
   }
-  if (!arrival_soon) ArmTimer(wake);
+  ArmTimer(wake);
   epoll_event events[256];
-  int n = epoll_wait(ep_, events, 256, arrival_soon ? 0 : -1);
+  int n = epoll_wait(ep_, events, 256, -1);
   for (int e = 0; e < n; e++) {
     uint64_t key = events[e].data.u64;
     if (key == kTimerKey) {
@@ -443,8 +434,6 @@ Run::Wait Run::WaitForEvents(double now) {
     Slot& s = slots_[key & 0xffffffffu];
     if (s.generation == key >> 32 && s.fd >= 0) OnEvent(s, events[e].events);
   }
-  if (!arrival_soon) return Wait::kSlept;
-  return n > 0 ? Wait::kPolledEvents : Wait::kPolledNothing;
 }
 
 LoadResult Run::Go() {
@@ -509,22 +498,13 @@ LoadResult Run::Go() {
   end_ = measure_from_ + o_.duration_s * 1e9;
   drain_until_ = end_ + o_.drain_s * 1e9;
   period_ = o_.open_loop ? 1e9 / o_.rate_per_s : 0;
-  // While polling, each pass's thread CPU is read; a pass that found nothing to do is idle (spin_s).
-  Wait waited = Wait::kSlept;
-  bool idle = false;
-  double pass_cpu = -1;
   for (;;) {
     double now = NowNs();
-    double cpu = waited == Wait::kSlept ? -1 : ThreadCpuS();
-    if (idle && pass_cpu >= 0 && window_open_ && !window_closed_) r_.spin_s += cpu - pass_cpu;
-    pass_cpu = cpu;
     Snapshot(now);
     if (Finished(now)) break;
     if (!o_.handshake && std::all_of(slots_.begin(), slots_.end(), [](const Slot& s) { return s.dead; })) break;
-    uint64_t started = arrival_;
     Dispatch(now);
-    waited = WaitForEvents(NowNs());
-    idle = waited == Wait::kPolledNothing && arrival_ == started;
+    WaitForEvents(NowNs());
   }
   Snapshot(std::max(NowNs(), end_));
   if (o_.open_loop) {

@@ -36,8 +36,7 @@ struct LoadResult {
   uint64_t scheduled = 0;  // open loop: arrivals whose intended time fell inside the window
   uint64_t unsent = 0;     // open loop: arrivals still waiting for a free connection when the drain ended
   double elapsed_s = 0;    // the measured window, as it really was
-  double cpu_s = 0;        // this thread's CPU time over the window, polling for a due arrival included
-  double spin_s = 0;       // of it, polling passes that found nothing to do (open loop): idle, not work
+  double cpu_s = 0;        // this thread's CPU time over the window
   double server_cpu_s = -1;  // the server's utime+stime over the window (-1: not read)
   // Per operation begun inside the window, in ns: corrected (open loop: from the intended send; closed loop:
   // from the send), uncorrected (from the actual send) and, open loop, the generator's own lag: actual send

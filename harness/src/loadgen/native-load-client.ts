@@ -38,8 +38,7 @@ export function runNativeLoad(addon: NativeAddon, config: LoadConfig): LoadResul
     throughputPerS: raw.completed / elapsedS,
     histogram: encodeHistogram(histogramOf(raw.correctedNs)),
     histogramUncorrected: encodeHistogram(histogramOf(raw.uncorrectedNs)),
-    // The generator's work: its CPU over the window less the polling passes that found nothing to do.
-    cpuPct: Math.round((Math.max(0, raw.cpuS - raw.spinS) / elapsedS) * 1000) / 10,
+    cpuPct: Math.round((raw.cpuS / elapsedS) * 1000) / 10,
     ...serverCpuFigures(raw.serverCpuS, elapsedS, raw.completed),
   };
   if (raw.firstError) result.firstError = raw.firstError;
