@@ -2,7 +2,7 @@
 // regressed significantly or cannot be tested in NEW (fail closed), 0 otherwise, 2 on a usage or file error.
 // With --ab the base is the --ab build measured inside FILE (old) and the new side this build (new).
 import { readFileSync } from 'node:fs';
-import { compareMetrics, formatTable, smallestReachableP } from './compare/compare.js';
+import { compareMetrics, formatTable, smallestReachableP, type Row } from './compare/compare.js';
 import { missingHeadlines, recordedErrors } from './compare/fail-closed.js';
 import { abMetricsOf, metricsOf, type Metric } from './compare/metrics.js';
 import type { ResultFile } from './results/schema.js';
@@ -76,8 +76,14 @@ function main(argv: string[]): number {
   console.log(`min effect ${(options.minEffect * 100).toFixed(1)}%, alpha ${options.alpha}${strict ? ', strict' : ''}\n`);
   console.log(formatTable(rows));
   const headline = rows.filter((r) => r.headline);
-  // With --ab, a CoroJS point only this build measured validly has nothing to be tested against.
-  const untestable = headline.filter((r) => r.untestable || (ab && r.verdict === 'only in new'));
+  // A fiber backend the --ab build predates has no old side at all: listed, nothing to gate. Any other point
+  // only this build measured validly has nothing to be tested against (untestable).
+  const oldBackends = new Set(ab ? [...next.ab!.workloads, ...next.ab!.switch_ladder, ...(next.ab!.instructions ?? [])].map((x) => x.fiber_backend ?? 'thread') : []);
+  const backendOf = (name: string): string | undefined => after.find((m) => m.name === name)?.sources.find((s) => s.backend)?.backend;
+  const newBackend = (r: Row): boolean => ab && r.verdict === 'only in new' && !oldBackends.has(backendOf(r.metric) ?? 'thread');
+  const noOldSide = headline.filter(newBackend);
+  if (noOldSide.length) console.log(`\nno old side (the --ab build predates these fiber backends): ${[...new Set(noOldSide.map((r) => backendOf(r.metric)))].join(', ')}, ${noOldSide.length} metric(s) shown, not gated`);
+  const untestable = headline.filter((r) => r.untestable || (ab && r.verdict === 'only in new' && !newBackend(r)));
   for (const r of untestable) r.untestable ??= 'the --ab build has no valid measurement of it';
   const shaped = headline.filter((r) => r.shape);
   const excluded = new Map<string, number>();

@@ -19,10 +19,11 @@ const LAB = join(ROOT, 'build/ts/harness/src/cli.js');
 const compare = (...args) => spawnSync(process.execPath, [COMPARE, ...args], { cwd: ROOT, encoding: 'utf8' });
 const tempFile = (name, json) => { const p = join(mkdtempSync(join(tmpdir(), 'corojs-ab-')), name); writeFileSync(p, JSON.stringify(json)); return p; };
 
-// A result file whose ab section is another draw of the same CoroJS build, `scale` times as fast as new.
-function abFile({ seed = 1, oldScale = 1 } = {}) {
+// A result file whose ab section holds the CoroJS points of a draw `oldSeed` (the same draw as new by default:
+// the exit status is tested here, false-alarm rates in compare-power.test.mjs), `oldScale` times as fast.
+function abFile({ seed = 1, oldSeed = seed, oldScale = 1 } = {}) {
   const file = sampleResult({ seed, repetitions: 5 });
-  const old = sampleResult({ seed: seed + 1000, repetitions: 5, scale: oldScale });
+  const old = sampleResult({ seed: oldSeed, repetitions: 5, scale: oldScale });
   file.ab = { rev: 'v-old', commit: 'f'.repeat(40), corojs: '/x/build/ab/ffffffffff/build/corojs', workloads: old.workloads.filter((w) => w.runtime === 'corojs'), switch_ladder: old.switch_ladder.filter((r) => r.rung === 'corojs-fiber') };
   return file;
 }
@@ -51,7 +52,7 @@ test('compare --ab: the same build passes, a 15 % slower new build fails naming 
   const ok = compare('--ab', tempFile('same.json', same), '--strict');
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /old:  --ab v-old/);
-  const slower = compare('--ab', tempFile('slower.json', abFile({ oldScale: 1 / 0.85 })));
+  const slower = compare('--ab', tempFile('slower.json', abFile({ oldSeed: 1001, oldScale: 1 / 0.85 })));
   assert.equal(slower.status, 1, slower.stdout);
   assert.match(slower.stdout, /regressed: throughput tcp-echo\/64B corojs\[thread\] -1\d\.\d%/);
   assert.match(slower.stdout, /regressed: switch corojs-fiber\[ucontext\] \+1\d\.\d%/);
@@ -60,6 +61,18 @@ test('compare --ab: the same build passes, a 15 % slower new build fails naming 
   const missing = compare('--ab', tempFile('lost.json', lost));
   assert.equal(missing.status, 1);
   assert.match(missing.stdout, /throughput dns\/A corojs\[thread\] missing in the new run \(dns\/A closed corojs\[thread\] absent\)/);
+  // A backend the old build predates has no old side: shown, not a failure; a point only the old build
+  // lacks, on a backend it has, is untestable (a --strict failure).
+  const newer = abFile();
+  newer.workloads.push(...newer.workloads.filter((w) => w.runtime === 'corojs' && w.fiber_backend === 'thread').map((w) => ({ ...w, fiber_backend: 'fcontext' })));
+  const newBackend = compare('--ab', tempFile('newer.json', newer), '--strict');
+  assert.equal(newBackend.status, 0, newBackend.stdout);
+  assert.match(newBackend.stdout, /no old side \(the --ab build predates these fiber backends\): fcontext, \d+ metric/);
+  const oldLost = abFile();
+  oldLost.ab.workloads = oldLost.ab.workloads.filter((w) => !(w.name === 'dns' && w.fiber_backend === 'ucontext'));
+  const strictLost = compare('--ab', tempFile('old-lost.json', oldLost), '--strict');
+  assert.equal(strictLost.status, 1, strictLost.stdout);
+  assert.match(strictLost.stdout, /cannot be tested: throughput dns\/A corojs\[ucontext\] \(the --ab build has no valid measurement of it\)/);
   const noAb = sampleResult();
   const usage = compare('--ab', tempFile('plain.json', noAb));
   assert.equal(usage.status, 2);

@@ -36,14 +36,15 @@ test('echo round trips are sequential and checked byte for byte', async () => {
   liar.close();
 });
 
-test('instructions per switch (both backends) and per echo message are counted and repeat within 2 %', { timeout: 900000 }, async (t) => {
+test('instructions per switch (every backend) and per echo message are counted and repeat within 3 %', { timeout: 900000 }, async (t) => {
   if (!valgrind) return t.skip('valgrind not installed');
   if (!existsSync(join(ROOT, 'build/corojs'))) return t.skip('build/corojs not built');
-  for (const backend of ['thread', 'ucontext']) {
+  for (const backend of ['fcontext', 'ucontext', 'thread']) {
     const first = await measureOp(config, target(backend), 'switch');
     const second = await measureOp(config, target(backend), 'switch');
     assert.ok(first > 200 && first < 200000, `${backend}: ${first} instructions per switch`);
-    assert.ok(Math.abs(second / first - 1) < 0.02, `${backend}: ${first} then ${second}`);
+    // V8's background compiler makes two runs differ slightly (0.1-2.2 % seen): below the gate's 3 % floor.
+    assert.ok(Math.abs(second / first - 1) < 0.03, `${backend}: ${first} then ${second}`);
   }
   const echo = await measureOp(config, target('ucontext'), 'echo-64B');
   assert.ok(echo > 1000 && echo < 1000000, `${echo} instructions per echo message`);
