@@ -1,0 +1,28 @@
+// The README's results table is written from results/reference.json by `npm run report`: the committed
+// README must hold exactly what the committed reference gives, and the table must follow a result file.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readmeTable, withTable, BEGIN_MARKER, END_MARKER } from '../../build/ts/harness/src/report/readme-table.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const reference = JSON.parse(readFileSync(resolve(ROOT, 'results/reference.json'), 'utf8'));
+const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+
+test('the committed README holds the table results/reference.json gives (npm run report)', () => {
+  assert.equal(withTable(readme, reference), readme, 'README.md and results/reference.json disagree: run npm run report');
+});
+
+test('the table follows the result file: a changed figure changes the README, an invalid point says why', () => {
+  const changed = structuredClone(reference);
+  const point = changed.workloads.find((w) => w.runtime === 'node20' && w.mode === 'closed' && w.valid);
+  point.throughput_per_s = 123456789;
+  assert.match(readmeTable(changed), /123,456,789/);
+  point.valid = false;
+  point.invalid_reason = 'server did not start; more';
+  assert.match(readmeTable(changed), /invalid \(server did not start\)/);
+  assert.throws(() => withTable('no markers here', reference), /no results-table markers/);
+  assert.ok(readme.includes(BEGIN_MARKER) && readme.includes(END_MARKER));
+});
