@@ -2,8 +2,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { WORKLOADS, type LabConfig } from './lab-config.js';
+import { FIBER_BACKENDS } from './runners/fiber-common.js';
 
 export const USAGE = `usage: npm run lab -- [--quick] [--only a,b | --skip a,b] [--out FILE] [--repetitions N] [--duration S] [--ab REV]
+                          [--fiber-backends LIST]
 
   --quick           the short suite (under 10 minutes): fewer variants, shorter runs
   --only LIST       comma-separated workloads: ${WORKLOADS.join(', ')}
@@ -14,6 +16,7 @@ export const USAGE = `usage: npm run lab -- [--quick] [--only a,b | --skip a,b] 
   --ab REV          also build the runtime at git revision REV (build/ab/<short-sha>/, its own build script)
                     and measure it as extra CoroJS targets interleaved with this build on every CoroJS point;
                     \`npm run compare -- --ab FILE\` then tests this build against REV within the one file
+  --fiber-backends LIST  the CoroJS fiber backends to measure (default all: ${FIBER_BACKENDS.join(', ')})
   --help            this text
 
 Servers run pinned to CPU 0 and load generators to CPU 1 (LAB_SERVER_CPUS / LAB_LOAD_CPUS override).`;
@@ -28,6 +31,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
   let repetitions = 3;
   let duration: number | null = null;
   let abRev: string | null = null;
+  let fiberBackends: string[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -44,6 +48,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       else if (arg === '--repetitions') repetitions = Number(value());
       else if (arg === '--duration') duration = Number(value());
       else if (arg === '--ab') abRev = value();
+      else if (arg === '--fiber-backends') fiberBackends = value().split(',').map((s) => s.trim()).filter(Boolean);
       else return { help: false, error: `unknown argument ${arg}` };
     } catch (error) {
       return { help: false, error: (error as Error).message };
@@ -55,6 +60,10 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
   if (unknown.length) return { help: false, error: `unknown workload(s): ${unknown.join(', ')}` };
   if (!Number.isInteger(repetitions) || repetitions < 3) return { help: false, error: '--repetitions must be an integer >= 3' };
   if (duration !== null && !(duration > 0)) return { help: false, error: '--duration must be > 0' };
+  const unknownBackends = (fiberBackends ?? []).filter((b) => !(FIBER_BACKENDS as readonly string[]).includes(b));
+  if (fiberBackends && (fiberBackends.length === 0 || unknownBackends.length)) {
+    return { help: false, error: `--fiber-backends takes a list of ${FIBER_BACKENDS.join(', ')}` };
+  }
   const cpus = os.cpus().length;
   return {
     help: false,
@@ -70,6 +79,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       loadCpus: env.LAB_LOAD_CPUS ?? (cpus > 1 ? '1' : '0'),
       workDir: path.join(os.tmpdir(), `corojs-lab-${process.pid}`),
       abRev,
+      fiberBackends,
     },
   };
 }

@@ -12,6 +12,7 @@ export interface LabConfig {
   workDir: string; // temporary files (certificates, dnsmasq config, file-io data)
   abRev: string | null; // --ab REV: also measure the runtime built at REV, interleaved with this build
   abCorojs?: string; // that build's binary, once built
+  fiberBackends?: string[] | null; // --fiber-backends: the CoroJS backends to measure (null: all)
 }
 
 export const WORKLOADS = ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-micro', 'switch-ladder', 'instructions', 'stack-sweep', 'memory'] as const;

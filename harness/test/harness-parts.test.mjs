@@ -208,6 +208,9 @@ test('the lab CLI: defaults, --quick, --only, --out, errors and --help', () => {
   assert.equal(q.config.out, '/tmp/x.json');
   assert.ok(q.config.durationS < d.config.durationS);
   assert.deepEqual(parseArgs(['--help'], root, {}), { help: true });
+  assert.equal(d.config.fiberBackends, null);
+  assert.deepEqual(parseArgs(['--fiber-backends', 'fcontext,thread'], root, {}).config.fiberBackends, ['fcontext', 'thread']);
+  assert.match(parseArgs(['--fiber-backends', 'green'], root, {}).error, /--fiber-backends takes a list of fcontext, ucontext, thread/);
   assert.match(parseArgs(['--only', 'nope'], root, {}).error, /unknown workload/);
   assert.match(parseArgs(['--repetitions', '2'], root, {}).error, />= 3/);
   assert.match(parseArgs(['--bogus'], root, {}).error, /unknown argument/);

@@ -151,11 +151,12 @@ async function corojsTargets(root: string, binary: string, ab: boolean): Promise
 export async function fiberTargets(config: LabConfig, withNode = true, withAb = false): Promise<{ targets: Target[]; notes: string[] }> {
   const paths = runtimePaths(config.root);
   const corojs = await corojsTargets(config.root, paths.corojs, false);
+  const wanted = (t: Target): boolean => !config.fiberBackends || config.fiberBackends.includes(t.backend ?? 'thread');
   const targets: Target[] = [];
   const notes = [...corojs.notes];
   const ab = withAb && config.abCorojs ? await corojsTargets(config.root, config.abCorojs, true) : null;
   if (ab) notes.push(...ab.notes);
-  for (const target of corojs.targets) {
+  for (const target of corojs.targets.filter(wanted)) {
     targets.push(target);
     const old = ab?.targets.find((t) => t.backend === target.backend);
     if (old) targets.push(old);
