@@ -4,7 +4,7 @@
   'use strict';
   const data = window.LAB_DATA;
   const main = document.getElementById('main');
-  const COLORS = { 'corojs (thread)': '#2563eb', 'corojs (ucontext)': '#7c3aed', node18: '#059669', node20: '#d97706' };
+  const COLORS = { 'corojs (fcontext)': '#dc2626', 'corojs (thread)': '#2563eb', 'corojs (ucontext)': '#7c3aed', node18: '#059669', node20: '#d97706' };
   const PALETTE = ['#2563eb', '#7c3aed', '#059669', '#d97706', '#dc2626', '#0891b2', '#4b5563', '#be185d'];
   const color = (label, i) => COLORS[label] || PALETTE[i % PALETTE.length];
   const INVALID = 'rgba(160, 160, 160, 0.45)';
