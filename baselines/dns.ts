@@ -3,7 +3,7 @@
 // same warm-up (a fifth of the time) and the same RESULT lines.
 // Usage: dns.js <server host:port> <TYPE:name,...> <seconds> <concurrency> <expected answers JSON> [server pid]
 import { Resolver } from 'node:dns/promises';
-import { canonical, cpuSeconds, peerCpuSeconds, round3, rssBytes } from './self-timing.js';
+import { canonical, cpuSeconds, peerCpuSeconds, rssBytes, workersFor, type TimedRun } from './self-timing.js';
 
 const [server = '127.0.0.1:53', queries = 'A:localhost', secondsArg = '2', concurrencyArg = '16', expectedArg = '{}', peerPid = '0'] = process.argv.slice(2);
 const expected = JSON.parse(expectedArg) as Record<string, unknown>;
@@ -11,27 +11,12 @@ const expected = JSON.parse(expectedArg) as Record<string, unknown>;
 const resolver = new Resolver();
 resolver.setServers([server]);
 
-interface Run { ops: number; errors: number; firstError?: string; counts: Map<number, number> }
-
-async function resolveFor(type: string, name: string, seconds: number, record: boolean): Promise<Run> {
+function resolveFor(type: string, name: string, seconds: number, record: boolean): Promise<TimedRun> {
   const want = canonical(expected[type]);
-  const run: Run = { ops: 0, errors: 0, counts: new Map() };
-  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
-  await Promise.all(Array.from({ length: Number(concurrencyArg) }, async () => {
-    while (process.hrtime.bigint() < deadline) {
-      const start = process.hrtime.bigint();
-      try {
-        const got = canonical(await resolver.resolve(name, type));
-        if (got !== want) throw new Error(`wrong ${type} answer for ${name}: ${got}, expected ${want}`);
-        run.ops++;
-      } catch (e) { run.errors++; run.firstError ??= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`; }
-      if (record) {
-        const ns = round3(Number(process.hrtime.bigint() - start));
-        run.counts.set(ns, (run.counts.get(ns) ?? 0) + 1);
-      }
-    }
-  }));
-  return run;
+  return workersFor(Number(concurrencyArg), seconds, record, async () => {
+    const got = canonical(await resolver.resolve(name, type));
+    if (got !== want) throw new Error(`wrong ${type} answer for ${name}: ${got}, expected ${want}`);
+  });
 }
 
 for (const query of queries.split(',')) {

@@ -3,7 +3,7 @@
 // policy: every read call gets a fresh, uninitialised CHUNK-byte buffer (Buffer.allocUnsafeSlow), as CoroJS's
 // handle.read(length) does. The same RESULT lines. Usage: file-io.js <dir> <variants> <seconds> <concurrency>
 import { open } from 'node:fs/promises';
-import { cpuSeconds, round3, rssBytes } from './self-timing.js';
+import { cpuSeconds, rssBytes, workersFor, type TimedRun } from './self-timing.js';
 
 const [dir = '.', variantList = 'read-4KiB', secondsArg = '2', concurrencyArg = '8'] = process.argv.slice(2);
 const SIZES: Record<string, number> = { '4KiB': 4096, '1MiB': 1 << 20, '64MiB': 64 << 20 };
@@ -61,25 +61,8 @@ async function operation(kind: string, size: number, w: number, chunk: Uint8Arra
   }
 }
 
-interface Run { ops: number; errors: number; firstError?: string; counts: Map<number, number> }
-
-async function loopFor(kind: string, size: number, chunk: Uint8Array, seconds: number, record: boolean): Promise<Run> {
-  const run: Run = { ops: 0, errors: 0, counts: new Map() };
-  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
-  await Promise.all(Array.from({ length: Number(concurrencyArg) }, async (_, w) => {
-    while (process.hrtime.bigint() < deadline) {
-      const start = process.hrtime.bigint();
-      try {
-        await operation(kind, size, w, chunk);
-        run.ops++;
-      } catch (e) { run.errors++; run.firstError ??= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`; }
-      if (record) {
-        const ns = round3(Number(process.hrtime.bigint() - start));
-        run.counts.set(ns, (run.counts.get(ns) ?? 0) + 1);
-      }
-    }
-  }));
-  return run;
+function loopFor(kind: string, size: number, chunk: Uint8Array, seconds: number, record: boolean): Promise<TimedRun> {
+  return workersFor(Number(concurrencyArg), seconds, record, (worker) => operation(kind, size, worker, chunk));
 }
 
 for (const variant of variantList.split(',')) {

@@ -1,5 +1,5 @@
 // The Node twin of workloads/self-timing.mjs: CPU seconds (own and a peer's), peak RSS, latencies rounded to 3
-// significant digits, and the canonical text of an answer for exact comparison.
+// significant digits, the canonical text of an answer for exact comparison, and K async workers timed for a while.
 import { readFile } from 'node:fs/promises';
 
 async function statCpuSeconds(path: string): Promise<number> {
@@ -15,4 +15,28 @@ export function canonical(value: unknown): string {
   const norm = (v: unknown): unknown => (Array.isArray(v) ? v.map(norm).map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x) as unknown)
     : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm((v as Record<string, unknown>)[k])])) : v);
   return JSON.stringify(norm(value ?? null));
+}
+
+// What `workersFor` measured: operations done and failed (the first failure kept), and when recording, each
+// operation's latency (ns, 3 significant digits) with its count.
+export interface TimedRun { ops: number; errors: number; firstError?: string; counts: Map<number, number> }
+
+// Runs `workers` async loops of `operation(worker)` for `seconds`, counting and (if `record`) timing each.
+export async function workersFor(workers: number, seconds: number, record: boolean, operation: (worker: number) => Promise<void>): Promise<TimedRun> {
+  const run: TimedRun = { ops: 0, errors: 0, counts: new Map() };
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  await Promise.all(Array.from({ length: workers }, async (_, worker) => {
+    while (process.hrtime.bigint() < deadline) {
+      const start = process.hrtime.bigint();
+      try {
+        await operation(worker);
+        run.ops++;
+      } catch (e) { run.errors++; run.firstError ??= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`; }
+      if (record) {
+        const ns = round3(Number(process.hrtime.bigint() - start));
+        run.counts.set(ns, (run.counts.get(ns) ?? 0) + 1);
+      }
+    }
+  }));
+  return run;
 }
