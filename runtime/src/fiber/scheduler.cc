@@ -3,7 +3,7 @@
 // isolate lock: the running fiber holds it (v8::Locker) and unlocks it only around a switch, which is how V8
 // archives and restores each fiber's per-thread state (frame chain, handle scopes, TryCatch chain, stack guard).
 //
-// The scheduling contract (docs/ARCHITECTURE.md, "Scheduling"): promise jobs run first, on a job-runner fiber
+// The scheduling contract (docs/ARCHITECTURE.md, "The scheduling contract"): promise jobs run first, on a job-runner fiber
 // of their own, so a job that blocks holds only that fiber (another takes over the jobs); then runnable fibers
 // in FIFO order; then the loop, whose callbacks (timers, I/O, V8's platform tasks) only wake fibers. A wake-up
 // during the loop stops it from blocking, so nothing due waits behind a poll. The process ends exactly when no
@@ -62,6 +62,7 @@ uint64_t next_id = 1;
 size_t fiber_budget = 0;  // FiberBudget(), read at Init
 uint64_t yields_since_poll = 0;
 bool in_loop = false;  // inside uv_run: a wake-up must stop it from blocking
+bool holding_for_platform = false;  // V8 background work keeps the loop waiting (HoldLoopForPlatform)
 Stats stats;
 void (*before_idle_exit)() = nullptr;
 
@@ -127,11 +128,15 @@ Fiber* NextRunnable() {
     }
     if (RunPlatformTasks()) continue;
     yields_since_poll = 0;
-    bool platform_pending = HoldLoopForPlatform();
+    // V8's background work is asked about only when the loop would end, and while it holds the loop open.
+    if (holding_for_platform) holding_for_platform = HoldLoopForPlatform();
     in_loop = true;
     int alive = uv_run(loop, UV_RUN_ONCE);
     in_loop = false;
-    if (alive == 0 && !platform_pending && run_queue.empty() && !JobsWaiting()) return nullptr;
+    if (alive == 0 && run_queue.empty() && !JobsWaiting()) {
+      holding_for_platform = HoldLoopForPlatform();
+      if (!holding_for_platform) return nullptr;
+    }
   }
 }
 

@@ -22,7 +22,8 @@ void AttachLoopPlatform(v8::Isolate* isolate, uv_loop_t* loop);
 // Runs every foreground task that is due. True if any ran.
 bool RunPlatformTasks();
 // True while V8 has work that will later post foreground tasks (an asynchronous WebAssembly compile); the
-// loop then waits for that work (call again each time before the loop runs).
+// loop then waits for that work. While it returns true, call it again before each loop turn: it lets go of
+// the loop once the work is done.
 bool HoldLoopForPlatform();
 
 }  // namespace corojs
