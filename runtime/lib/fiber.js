@@ -15,11 +15,7 @@ const Fiber = Object.freeze({
   // Extension: blocks only this fiber until `promise` settles; returns its value or throws its reason
   // (inside a promise job, that job waits on a fiber of its own). Other values are returned as they are.
   wait(promise) {
-    if (promise !== null && (typeof promise === 'object' || typeof promise === 'function') && !(promise instanceof Promise)) {
-      const then = promise.then;
-      if (typeof then === 'function') promise = new Promise((resolve, reject) => then.call(promise, resolve, reject));
-    }
-    return prim.wait(promise);
+    return prim.wait(promise instanceof Promise ? promise : Promise.resolve(promise));  // thenables adopted
   },
   // Lets every other runnable fiber run, then returns.
   yield() { prim.yield(); },

@@ -126,12 +126,12 @@ class Timeout {
   ref() { return this.#setKeepsAlive(true); }
   unref() { return this.#setKeepsAlive(false); }
   #setKeepsAlive(keep) {
-    if (keep !== this.keepsAlive && this.index >= 0) {
+    const change = keep !== this.keepsAlive && this.index >= 0;
+    this.keepsAlive = keep;
+    if (change) {
       keptAlive += keep ? 1 : -1;
-      this.keepsAlive = keep;
       replan();
     }
-    this.keepsAlive = keep;
     return this;
   }
   refresh() {
@@ -146,11 +146,15 @@ class Timeout {
 
 const byId = new Map();  // numeric ids (Timeout's primitive value) for clearTimeout(Number(t))
 
-function start(callback, ms, repeat, args, immediate) {
+function checked(callback) {
   if (typeof callback !== 'function') {
     throw internal.typeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
   }
-  const timer = new Timeout(callback, immediate ? 0 : clampDelay(ms), repeat, args);
+  return callback;
+}
+
+function start(callback, delay, repeat, args) {
+  const timer = new Timeout(callback, delay, repeat, args);
   byId.set(timer.id, timer);
   if (!repeat) {
     const { callback: fn } = timer;
@@ -167,9 +171,10 @@ function clear(timer) {
   cancel(found);
 }
 
-globalThis.setTimeout = (callback, ms, ...args) => start(callback, ms, false, args, false);
-globalThis.setInterval = (callback, ms, ...args) => start(callback, ms, true, args, false);
-globalThis.setImmediate = (callback, ...args) => start(callback, 0, false, args, true);
+// The callback is checked before the delay is clamped (and perhaps warned about), as in Node.
+globalThis.setTimeout = (callback, ms, ...args) => start(checked(callback), clampDelay(ms), false, args);
+globalThis.setInterval = (callback, ms, ...args) => start(checked(callback), clampDelay(ms), true, args);
+globalThis.setImmediate = (callback, ...args) => start(checked(callback), 0, false, args);
 globalThis.clearTimeout = clear;
 globalThis.clearInterval = clear;
 globalThis.clearImmediate = clear;
