@@ -11,9 +11,13 @@
 
 namespace corojs {
 
+std::string Unbracketed(const std::string& host) {
+  bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  return bracketed ? host.substr(1, host.size() - 2) : host;
+}
+
 bool IsValidHost(const std::string& host) {
-  std::string literal = host;
-  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') literal = literal.substr(1, literal.size() - 2);
+  std::string literal = Unbracketed(host);
   if (literal.find('\0') != std::string::npos) return false;
   sockaddr_storage probe;
   if (uv_ip4_addr(literal.c_str(), 0, reinterpret_cast<sockaddr_in*>(&probe)) == 0 ||
@@ -50,8 +54,7 @@ bool CheckHost(v8::Isolate* isolate, const char* what, const std::string& host) 
 
 int ResolveHostPort(const std::string& host, int port, sockaddr_storage* out) {
   memset(out, 0, sizeof(*out));
-  std::string literal = host;
-  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') literal = literal.substr(1, literal.size() - 2);
+  std::string literal = Unbracketed(host);
   if (uv_ip4_addr(literal.c_str(), port, reinterpret_cast<sockaddr_in*>(out)) == 0) return 0;
   if (uv_ip6_addr(literal.c_str(), port, reinterpret_cast<sockaddr_in6*>(out)) == 0) return 0;
   struct Lookup {

@@ -9,6 +9,9 @@
 
 namespace corojs {
 
+// `host` without the brackets of an IPv6 literal ("[::1]" -> "::1"); other hosts as they are.
+std::string Unbracketed(const std::string& host);
+
 // True for an IPv4/IPv6 literal (bracketed or not) or a DNS name (labels of letters, digits, '-' and '_',
 // 1..63 bytes each, 253 in all, an optional final dot). A name with a NUL or any other byte is not one: it
 // would be checked or looked up as something other than what the caller wrote.

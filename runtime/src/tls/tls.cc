@@ -127,7 +127,7 @@ void Connect(const Args& info) {
   SSL* ssl = SSL_new(ctx.get());  // holds its own reference to ctx
   SSL_set_connect_state(ssl);
   std::string name = servername.empty() ? host : servername;
-  std::string bare = name.size() > 2 && name.front() == '[' && name.back() == ']' ? name.substr(1, name.size() - 2) : name;
+  std::string bare = Unbracketed(name);
   ASN1_OCTET_STRING* ip = a2i_IPADDRESS(bare.c_str());
   bool is_ip = ip != nullptr;
   ASN1_OCTET_STRING_free(ip);
