@@ -13,7 +13,6 @@ namespace {
 
 v8::Platform* inner = nullptr;  // the default platform, owned by LoopPlatform
 v8::Isolate* isolate = nullptr;
-uv_loop_t* loop = nullptr;
 uv_async_t wake;                 // any thread: "a foreground task was posted"
 uv_timer_t delayed_timer;        // loop thread: the earliest delayed task is due
 std::mutex deadline_mutex;
@@ -108,9 +107,8 @@ class LoopPlatform : public v8::Platform {
 
 std::unique_ptr<v8::Platform> NewLoopPlatform() { return std::make_unique<LoopPlatform>(); }
 
-void AttachLoopPlatform(v8::Isolate* isolate_in, uv_loop_t* loop_in) {
+void AttachLoopPlatform(v8::Isolate* isolate_in, uv_loop_t* loop) {
   isolate = isolate_in;
-  loop = loop_in;
   uv_async_init(loop, &wake, OnWake);
   uv_timer_init(loop, &delayed_timer);
   // Neither keeps the process alive: foreground work alone is not a reason to stay (see PlatformWorkPending).
