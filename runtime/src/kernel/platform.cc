@@ -111,7 +111,7 @@ void AttachLoopPlatform(v8::Isolate* isolate_in, uv_loop_t* loop) {
   isolate = isolate_in;
   uv_async_init(loop, &wake, OnWake);
   uv_timer_init(loop, &delayed_timer);
-  // Neither keeps the process alive: foreground work alone is not a reason to stay (see PlatformWorkPending).
+  // Neither keeps the process alive: foreground work alone is not a reason to stay (see HoldLoopForPlatform).
   uv_unref(reinterpret_cast<uv_handle_t*>(&wake));
   uv_unref(reinterpret_cast<uv_handle_t*>(&delayed_timer));
   attached = true;
