@@ -3,7 +3,7 @@
 // With --ab the base is the --ab build measured inside FILE (old) and the new side this build (new).
 import { readFileSync } from 'node:fs';
 import { compareMetrics, formatTable, smallestReachableP, type Row } from './compare/compare.js';
-import { missingHeadlines, recordedErrors } from './compare/fail-closed.js';
+import { invalidInBoth, missingHeadlines, recordedErrors } from './compare/fail-closed.js';
 import { abMetricsOf, metricsOf, type Metric } from './compare/metrics.js';
 import type { ResultFile } from './results/schema.js';
 import { validateResultFile } from './results/validate.js';
@@ -85,17 +85,18 @@ function main(argv: string[]): number {
   if (noOldSide.length) console.log(`\nno old side (the --ab build predates these fiber backends): ${[...new Set(noOldSide.map((r) => backendOf(r.metric)))].join(', ')}, ${noOldSide.length} metric(s) shown, not gated`);
   const untestable = headline.filter((r) => r.untestable || (ab && r.verdict === 'only in new' && !newBackend(r)));
   for (const r of untestable) r.untestable ??= 'the --ab build has no valid measurement of it';
+  const cannotTest = [...untestable.map((r) => ({ metric: r.metric, why: r.untestable! })), ...(ab ? invalidInBoth(next) : [])];
   const shaped = headline.filter((r) => r.shape);
   const excluded = new Map<string, number>();
   for (const r of rows) if (r.notGated) excluded.set(r.notGated, (excluded.get(r.notGated) ?? 0) + 1);
   if (excluded.size) console.log(`\nnot gated (harness/gate.json):\n  ${[...excluded].map(([why, n]) => `${n} metric(s): ${why}`).join('\n  ')}`);
   if (shaped.length) console.log(`\nbimodal or drifting samples (reported, not averaged away):\n  ${shaped.map((r) => `${r.metric}: ${r.shape}`).join('\n  ')}`);
-  if (untestable.length) console.log(`\ncannot be tested (${untestable.length}${strict ? ', each a failure with --strict' : ''}):\n  ${untestable.map((r) => `${r.metric}: ${r.untestable}`).join('\n  ')}`);
+  if (cannotTest.length) console.log(`\ncannot be tested (${cannotTest.length}${strict ? ', each a failure with --strict' : ''}):\n  ${cannotTest.map((c) => `${c.metric}: ${c.why}`).join('\n  ')}`);
   const failures = [
     ...headline.filter((r) => r.verdict === 'regressed').map((r) => `regressed: ${r.metric} ${r.change! >= 0 ? '+' : ''}${(r.change! * 100).toFixed(1)}% (p ${r.p!.toFixed(3)}, needs ${(r.threshold! * 100).toFixed(1)}%)`),
     ...missingHeadlines(before, after, next),
     ...recordedErrors(next).map((e) => `the new run recorded an error: ${e}`),
-    ...(strict ? untestable.map((r) => `cannot be tested: ${r.metric} (${r.untestable})`) : []),
+    ...(strict ? cannotTest.map((c) => `cannot be tested: ${c.metric} (${c.why})`) : []),
   ];
   console.log(failures.length ? `\nFAIL (${failures.length} reason(s)):\n  ${failures.join('\n  ')}` : '\nPASS: no headline metric regressed, none missing, no recorded error');
   return failures.length ? 1 : 0;

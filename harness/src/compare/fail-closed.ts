@@ -1,7 +1,7 @@
 // The gate fails closed: a headline metric the base could test but the new run cannot (its point missing or
 // invalid), or a failure the new run recorded, is a reason to fail, never a row that quietly passes.
-import type { ResultFile } from '../results/schema.js';
-import { sourceProblem, type Metric } from './metrics.js';
+import type { ResultFile, WorkloadResult } from '../results/schema.js';
+import { abMetricName, notGatedReason, sourceProblem, type Metric } from './metrics.js';
 
 // Failures a run recorded: `errors` (lab runs since the gate), and the `*_error` conclusions older runs wrote.
 export function recordedErrors(file: ResultFile): string[] {
@@ -22,4 +22,18 @@ export function missingHeadlines(before: readonly Metric[], after: readonly Metr
       const why = m.sources.map((s) => sourceProblem(afterFile, s)).filter((p): p is string => p !== null);
       return `${m.name} missing in the new run (${why.length ? why.join('; ') : 'no paired repetitions'})`;
     });
+}
+
+// --ab: CoroJS points neither build measured validly. No metric exists on either side, so without this the
+// gate would not see them at all; a gated one cannot be tested (a --strict failure), naming the new side's reason.
+export function invalidInBoth(file: Pick<ResultFile, 'workloads'> & { ab?: Pick<ResultFile, 'workloads'> }): Array<{ metric: string; why: string }> {
+  const out: Array<{ metric: string; why: string }> = [];
+  const closed = (w: WorkloadResult): boolean => w.runtime === 'corojs' && w.mode === 'closed';
+  const oldValid = new Set((file.ab?.workloads ?? []).filter((w) => closed(w) && w.valid && w.samples.length).map(abMetricName));
+  for (const w of file.workloads.filter((p) => closed(p) && !(p.valid && p.samples.length))) {
+    const metric = abMetricName(w);
+    if (oldValid.has(metric) || notGatedReason(metric)) continue;
+    out.push({ metric, why: `invalid in both builds: ${w.invalid_reason ?? 'no samples'}` });
+  }
+  return out;
 }

@@ -141,6 +141,8 @@ export function metricsOf(file: ResultFile): Metric[] {
   return gated(out);
 }
 
+export const abMetricName = (w: WorkloadResult): string => `throughput ${pointKey(w)} corojs[${backendOf(w)}]`;
+
 // `npm run compare -- --ab FILE`: every CoroJS measurement of the --ab build (old) and of this build (new) from
 // one run, interleaved repetition by repetition, so machine differences cancel: closed-loop throughput per
 // workload, variant and fiber backend, the fiber switch time per backend, and the instruction counts. All are
@@ -148,7 +150,7 @@ export function metricsOf(file: ResultFile): Metric[] {
 export function abMetricsOf(sections: Pick<ResultFile, 'workloads' | 'switch_ladder' | 'instructions'>): Metric[] {
   const out: Metric[] = [];
   for (const w of sections.workloads.filter((p) => p.runtime === 'corojs' && p.mode === 'closed' && p.valid && p.samples.length > 0)) {
-    out.push({ name: `throughput ${pointKey(w)} corojs[${backendOf(w)}]`, samples: w.samples, higherIsBetter: true, headline: true, unit: 'ops/s', sources: [pointSource(w)] });
+    out.push({ name: abMetricName(w), samples: w.samples, higherIsBetter: true, headline: true, unit: 'ops/s', sources: [pointSource(w)] });
   }
   for (const r of sections.switch_ladder.filter((rung) => rung.rung === 'corojs-fiber' && rung.samples.length > 0)) {
     out.push({ name: `switch corojs-fiber[${backendOf(r)}]`, samples: r.samples, higherIsBetter: false, headline: true, unit: 'ns/switch', sources: [rungSource(r)] });
