@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from '../../build/ts/harness/src/cli-args.js';
 import { EchoReassembler, echoMatches, makeEchoPayload, stampSequence } from '../../build/ts/harness/src/loadgen/echo-check.js';
 import { arrivalsDueBy, intendedSendNs, latencies } from '../../build/ts/harness/src/loadgen/rate-schedule.js';
-import { loadInvalidReason, GENERATOR_MAX_PCT, SERVER_BOUND_MIN_PCT } from '../../build/ts/harness/src/loadgen/validity.js';
+import { loadInvalidReason, GENERATOR_MAX_PCT, MAX_SEND_LAG_P99_US, SERVER_BOUND_MIN_PCT } from '../../build/ts/harness/src/loadgen/validity.js';
 import { serverCpuFigures } from '../../build/ts/harness/src/loadgen/loadgen-protocol.js';
 import { parseWrkOutput, wrkCheckScript } from '../../build/ts/harness/src/loadgen/wrk-output.js';
 import { summaryTable } from '../../build/ts/harness/src/report/summary-table.js';
@@ -54,8 +54,13 @@ test('saturation verdicts: thresholds in one place, reasons quote the measured f
   assert.match(loadInvalidReason({ ...base, generatorCpuPct: 85 }, 'closed'), /native generator 85% of its own \(needs < 85%\)/);
   assert.match(loadInvalidReason({ ...base, serverCpuPct: undefined }, 'closed'), /server CPU not measured/);
   // Open loop: the server's CPU does not matter; the generator must keep its schedule.
-  assert.equal(loadInvalidReason({ ...base, serverCpuPct: 30, lagP99Us: 900 }, 'open'), undefined);
-  assert.equal(loadInvalidReason({ ...base, lagP99Us: 1500.5 }, 'open'), 'native generator behind its schedule: send lag p99 1500.5 us (limit 1000 us), native generator 40% CPU');
+  assert.equal(MAX_SEND_LAG_P99_US, 5000);
+  assert.equal(loadInvalidReason({ ...base, serverCpuPct: 30, lagP99Us: 2900, ratePerS: 1000, throughputPerS: 990 }, 'open'), undefined);
+  assert.equal(loadInvalidReason({ ...base, lagP99Us: 5100.5 }, 'open'), 'native generator behind its schedule: send lag p99 5100.5 us (limit 5000 us), native generator 40% CPU');
+  // The offered rate must be what was answered: neither fewer (the generator or server fell behind) nor more
+  // (a burst catching up on arrivals scheduled before the window).
+  assert.equal(loadInvalidReason({ ...base, lagP99Us: 100, ratePerS: 5000, throughputPerS: 8803 }, 'open'), 'offered rate not kept: 8803/s answered of 5000/s offered (tolerance 3%), native generator 40% CPU');
+  assert.match(loadInvalidReason({ ...base, lagP99Us: 100, ratePerS: 5000, throughputPerS: 4700 }, 'open'), /4700\/s answered of 5000\/s/);
   assert.match(loadInvalidReason({ ...base, mismatches: 2, firstError: 'wrong certificate for b.lab.test: hostname mismatch' }, 'open'), /2 wrong answer\(s\): wrong certificate for b\.lab\.test/);
   assert.match(loadInvalidReason({ ...base, errors: 1, firstError: 'connect: Connection refused' }, 'closed'), /1 error\(s\): connect/);
   assert.equal(loadInvalidReason({ ...base, completed: 0 }, 'closed'), 'no reply completed');

@@ -11,6 +11,7 @@ export interface RepetitionSample {
   serverRssBytes: number;
   generatorCpuPct?: number; // the load generator's (or peer's) own CPU over the same window
   serverCpuUsPerOp?: number; // server CPU per answered operation, µs
+  sendLagP99Us?: number; // open loop: the generator's own send lag p99, µs
   generator?: string;
   invalidReason?: string; // set when this repetition cannot be trusted
 }
@@ -76,6 +77,7 @@ export function aggregatePoint(key: PointKey, reps: readonly RepetitionSample[],
 function repetitionRecord(r: RepetitionSample): RepetitionRecord {
   const record: RepetitionRecord = { throughput_per_s: round(r.throughputPerS), server_cpu_pct: round(r.serverCpuPct), generator_cpu_pct: round(r.generatorCpuPct ?? 0) };
   if (r.serverCpuUsPerOp !== undefined) record.server_cpu_us_per_op = round(r.serverCpuUsPerOp, 2);
+  if (r.sendLagP99Us !== undefined) record.generator_send_lag_p99_us = round(r.sendLagP99Us, 1);
   if (r.histogram) record.latency_us = summarizeUs(decodeHistogram(r.histogram));
   else if (r.latencyUs) record.latency_us = r.latencyUs;
   if (r.histogramUncorrected) record.latency_uncorrected_us = summarizeUs(decodeHistogram(r.histogramUncorrected));

@@ -55,6 +55,7 @@ export interface RepetitionRecord {
   server_cpu_pct: number; // the server's (measured program's) CPU, 100 = one core
   generator_cpu_pct: number; // the load generator's (dns: dnsmasq's) CPU; 0 where there is none (file-io)
   server_cpu_us_per_op?: number;
+  generator_send_lag_p99_us?: number; // open loop: how late the generator sent behind its own schedule, p99
   latency_us?: LatencySummaryUs; // corrected (open loop: from the intended send)
   latency_uncorrected_us?: LatencySummaryUs; // from the actual send
   invalid_reason?: string;

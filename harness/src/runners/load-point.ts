@@ -37,7 +37,9 @@ export async function measureLoad(base: LoadBase, server: ServerHandle, mode: Lo
     ...(result.firstError ? { firstError: result.firstError } : {}),
     ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
     ...(result.lagP99Us !== undefined ? { lagP99Us: result.lagP99Us } : {}),
+    ...(mode === 'open' && load.ratePerS ? { ratePerS: load.ratePerS, throughputPerS: result.throughputPerS } : {}),
   }, mode);
+  if (result.lagP99Us !== undefined) measured.sendLagP99Us = result.lagP99Us;
   if (why) measured.invalidReason = why;
   return measured;
 }

@@ -20,6 +20,7 @@ export interface Measured {
   generatorCpuPct?: number; // the generator's CPU over its measured window
   serverCpuPct?: number; // the server's CPU over the same window (else the harness's /proc sampling is used)
   serverCpuUsPerOp?: number;
+  sendLagP99Us?: number; // open loop: the generator's own send lag p99 (its schedule kept or not)
   invalidReason?: string;
 }
 
@@ -69,6 +70,7 @@ async function measureRepetition(server: RunningServer, variant: VariantSpec, mo
   };
   if (measured.serverCpuUsPerOp !== undefined) sample.serverCpuUsPerOp = measured.serverCpuUsPerOp;
   if (measured.generator) sample.generator = measured.generator;
+  if (measured.sendLagP99Us !== undefined) sample.sendLagP99Us = measured.sendLagP99Us;
   if (measured.histogram) sample.histogram = measured.histogram;
   if (measured.histogramUncorrected) sample.histogramUncorrected = measured.histogramUncorrected;
   if (measured.latencyUs) sample.latencyUs = measured.latencyUs;
