@@ -39,6 +39,7 @@ export interface NativeLoadResult {
 
 export interface NativeAddon {
   rawUcontextSwitchNs(roundTrips: number): number;
+  rawFcontextSwitchNs(roundTrips: number): number;
   threadHandoffSwitchNs(roundTrips: number, cpu: number): number;
   runLoad(options: NativeLoadOptions): NativeLoadResult;
 }

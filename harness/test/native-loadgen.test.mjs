@@ -170,3 +170,11 @@ test('server CPU per operation is the server\'s CPU over the window divided by t
   assert.ok(result.serverCpuUsPerOp >= 2000 && result.serverCpuUsPerOp < 3500, `${result.serverCpuUsPerOp} us per operation`);
   assert.ok(result.serverCpuPct >= 20 && result.serverCpuPct < 35, `${result.serverCpuPct}% of a core at 100/s`);
 });
+
+test('the addon\'s raw switch rungs run: swapcontext, jump_fcontext and the pinned thread handoff each give ns per switch', { skip }, async () => {
+  const { loadNativeAddon } = await import('../../build/ts/harness/src/native-addon.js');
+  const addon = loadNativeAddon();
+  for (const [name, ns] of [['raw-ucontext', addon.rawUcontextSwitchNs(1000)], ['raw-fcontext', addon.rawFcontextSwitchNs(1000)], ['thread-handoff', addon.threadHandoffSwitchNs(200, 0)]]) {
+    assert.ok(Number.isFinite(ns) && ns > 0, `${name}: ${ns}`);
+  }
+});

@@ -11,6 +11,11 @@ Napi::Value RawUcontext(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), corojs::lab::RawUcontextSwitchNs(round_trips));
 }
 
+Napi::Value RawFcontext(const Napi::CallbackInfo& info) {
+  uint64_t round_trips = info[0].As<Napi::Number>().Int64Value();
+  return Napi::Number::New(info.Env(), corojs::lab::RawFcontextSwitchNs(round_trips));
+}
+
 Napi::Value ThreadHandoff(const Napi::CallbackInfo& info) {
   uint64_t round_trips = info[0].As<Napi::Number>().Int64Value();
   int cpu = info.Length() > 1 ? info[1].As<Napi::Number>().Int32Value() : -1;
@@ -88,6 +93,7 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rawUcontextSwitchNs", Napi::Function::New(env, RawUcontext));
+  exports.Set("rawFcontextSwitchNs", Napi::Function::New(env, RawFcontext));
   exports.Set("threadHandoffSwitchNs", Napi::Function::New(env, ThreadHandoff));
   exports.Set("runLoad", Napi::Function::New(env, Load));
   return exports;

@@ -1,6 +1,8 @@
-// Switch-cost ladder rungs measured without V8: ucontext fibers and a pinned semaphore thread handoff.
+// Switch-cost ladder rungs measured without V8: ucontext and fcontext fibers and a pinned semaphore thread
+// handoff.
 #include "switch_ladder.h"
 
+#include <boost/context/detail/fcontext.hpp>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -9,6 +11,7 @@
 #include <thread>
 
 #include "fiber/fiber.h"
+#include "fiber/stack.h"
 
 namespace corojs::lab {
 
@@ -38,6 +41,21 @@ double RawUcontextSwitchNs(uint64_t round_trips) {
   stop = true;
   fiber.Resume();
   return ns / (2.0 * round_trips);  // a round trip is two one-way switches
+}
+
+double RawFcontextSwitchNs(uint64_t round_trips) {
+  namespace ctx = boost::context::detail;
+  FiberStack stack(64 * 1024);
+  // The partner jumps straight back to whoever resumed it, forever: the measurement abandons it mid-loop
+  // (nothing on its stack needs destroying) and the stack is unmapped with `stack`.
+  auto partner = [](ctx::transfer_t from) {
+    for (;;) from = ctx::jump_fcontext(from.fctx, nullptr);
+  };
+  ctx::fcontext_t entry = ctx::make_fcontext(static_cast<char*>(stack.low()) + stack.size(), stack.size(), partner);
+  ctx::transfer_t back = ctx::jump_fcontext(entry, nullptr);  // warm: the first jump enters the partner
+  auto start = std::chrono::steady_clock::now();
+  for (uint64_t i = 0; i < round_trips; i++) back = ctx::jump_fcontext(back.fctx, nullptr);
+  return NsSince(start) / (2.0 * round_trips);  // a round trip is two one-way switches
 }
 
 double ThreadHandoffSwitchNs(uint64_t round_trips, int cpu) {

@@ -60,7 +60,7 @@ export function readmeTable(file: ResultFile): string {
     const rung = file.switch_ladder.find((r) => r.rung === name);
     return rung ? fmt(rung.ns_per_switch) : '-';
   };
-  rows.push([`fiber switch, ns per one-way switch (raw \`swapcontext\` ${raw('raw-ucontext')}, pinned thread handoff ${raw('thread-handoff')})`, ...switchRow]);
+  rows.push([`fiber switch, ns per one-way switch (raw \`swapcontext\` ${raw('raw-ucontext')}, raw \`jump_fcontext\` ${raw('raw-fcontext')}, pinned thread handoff ${raw('thread-handoff')})`, ...switchRow]);
   const throughputs: Array<[string, string, string]> = [
     ['tcp-echo 64 B, messages/s', 'tcp-echo', '64B'], ['tcp-echo 64 KiB, messages/s', 'tcp-echo', '64KiB'],
     ['tls-echo steady 64 B, messages/s', 'tls-echo', 'steady-64B'], ['tls-echo steady 16 KiB, messages/s', 'tls-echo', 'steady-16KiB'],

@@ -1,5 +1,6 @@
 // switch-ladder: the cost of ONE one-way switch, rung by rung, from the bare mechanism up to a language runtime:
 //   raw-ucontext     swapcontext ping-pong in the addon (runtime/src/fiber/fiber.h, no V8)
+//   raw-fcontext     Boost.Context jump_fcontext ping-pong in the addon (the default backend's switch, no V8)
 //   thread-handoff   two OS threads handing a semaphore baton, both pinned to the server CPU (addon)
 //   corojs-fiber     two CoroJS fibers ping-ponging with Fiber.yield 100,000 times each, pinned with taskset,
 //                    once per fiber backend (fiber_backend from Fiber.stats().backend)
@@ -46,18 +47,21 @@ function rungName(target: Target): string {
 
 export const switchLadderEntry = {
   name: 'switch-ladder' as const,
-  steps: (config: LabConfig): number => config.repetitions * (2 + PLANNED_TARGETS),
+  steps: (config: LabConfig): number => config.repetitions * (3 + PLANNED_TARGETS),
   async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
     const addon = loadNativeAddon();
     const { targets, notes } = await fiberTargets(config, true, true);
     for (const note of notes) progress.note(`switch-ladder: ${note}`);
     const cpu = firstCpu(config.serverCpus);
     const raw: number[] = [];
+    const rawFcontext: number[] = [];
     const handoff: number[] = [];
     const perTarget = new Map<string, { samples: number[]; backend?: string; failures: string[] }>(targets.map((t) => [t.label, { samples: [], failures: [] }]));
     for (let rep = 1; rep <= config.repetitions; rep++) {
       progress.step(`switch-ladder raw-ucontext rep ${rep}/${config.repetitions}`);
       if (addon) raw.push(addon.rawUcontextSwitchNs(RAW_ROUND_TRIPS));
+      progress.step(`switch-ladder raw-fcontext rep ${rep}/${config.repetitions}`);
+      if (addon) rawFcontext.push(addon.rawFcontextSwitchNs(RAW_ROUND_TRIPS));
       progress.step(`switch-ladder thread-handoff (CPU ${cpu}) rep ${rep}/${config.repetitions}`);
       if (addon) handoff.push(addon.threadHandoffSwitchNs(HANDOFF_ROUND_TRIPS, cpu));
       for (const target of targets) {
@@ -73,10 +77,11 @@ export const switchLadderEntry = {
     }
     if (addon) {
       into.switch_ladder.push(rungOf('raw-ucontext', raw, { method: `addon: ${RAW_ROUND_TRIPS} swapcontext round trips` }));
+      into.switch_ladder.push(rungOf('raw-fcontext', rawFcontext, { method: `addon: ${RAW_ROUND_TRIPS} jump_fcontext round trips` }));
       into.switch_ladder.push(rungOf('thread-handoff', handoff, { method: `addon: ${HANDOFF_ROUND_TRIPS} semaphore round trips, both threads on CPU ${cpu}` }));
     } else {
-      progress.note('switch-ladder: the N-API addon is not built (build/native), raw-ucontext and thread-handoff skipped');
-      into.errors.push({ workload: 'switch-ladder', message: 'addon not built: raw-ucontext and thread-handoff rungs missing' });
+      progress.note('switch-ladder: the N-API addon is not built (build/native), raw-ucontext, raw-fcontext and thread-handoff skipped');
+      into.errors.push({ workload: 'switch-ladder', message: 'addon not built: raw-ucontext, raw-fcontext and thread-handoff rungs missing' });
     }
     for (const target of targets) {
       const slot = perTarget.get(target.label)!;
