@@ -22,7 +22,7 @@
     return s;
   };
   // One chart in `parent`: a canvas with a title and labelled axes (units in the labels).
-  function chart(parent, title, type, datasets, { x, y, labels, xType = 'category', yType = 'linear', xTicks, yTicks, xExtra } = {}) {
+  function chart(parent, title, type, datasets, { x, y, labels, xType = 'category', yType = 'linear', xTicks, yTicks, xExtra, stacked = false } = {}) {
     const canvas = el('canvas', { role: 'img', ariaLabel: title });
     parent.append(el('div', { className: 'chart' }, canvas));
     return new Chart(canvas, {
@@ -34,8 +34,8 @@
         maintainAspectRatio: false,
         plugins: { title: { display: true, text: title }, legend: { position: 'bottom' } },
         scales: {
-          x: Object.assign({ type: xType, title: { display: true, text: x }, ticks: xTicks || {} }, xExtra || {}),
-          y: { type: yType, title: { display: true, text: y }, ticks: yTicks || {} },
+          x: Object.assign({ type: xType, title: { display: true, text: x }, ticks: xTicks || {}, stacked }, xExtra || {}),
+          y: { type: yType, title: { display: true, text: y }, ticks: yTicks || {}, stacked },
         },
       },
     });
@@ -161,6 +161,17 @@
       label: t, backgroundColor: color(t, i),
       data: kinds.map((k) => { const m = data.memory.find((x) => x.label === t && `${x.kind} @ ${x.count}` === k); return m ? m.bytes / 1024 : null; }),
     })), { labels: kinds, x: 'what is idle, and how many', y: 'RSS per unit (KiB)' });
+    const split = data.memory.filter((m) => m.parts);
+    if (split.length) {
+      const labels = split.map((m) => `${m.label} @ ${m.count}`);
+      const part = (label, fn, i) => ({ label, data: split.map((m) => fn(m) / 1024), backgroundColor: PALETTE[i % PALETTE.length], stack: 'bytes' });
+      chart(fiberGrid, 'Where an idle fiber\'s bytes go (KiB per fiber)', 'bar', [
+        part('resident stack pages', (m) => m.parts.stack, 0),
+        part('C heap (V8 archived thread state, handle blocks, scheduler)', (m) => m.parts.malloc, 1),
+        part('V8 heap (JS objects)', (m) => m.parts.v8Heap, 2),
+        part('rest of RSS (allocator slack, page tables, other)', (m) => Math.max(0, m.bytes - m.parts.stack - m.parts.malloc - m.parts.v8Heap), 3),
+      ], { labels, x: 'CoroJS backend @ idle fibers', y: 'KiB per fiber (stacked: sums to the RSS delta)', stacked: true });
+    }
   }
   for (const sweep of data.sweep) {
     const labels = sweep.points.map((p) => (p.size >= 1 << 20 ? `${p.size >> 20} MiB` : `${p.size >> 10} KiB`));

@@ -24,7 +24,7 @@ export interface DashboardModel {
   percentiles: PercentilePlot[];
   load: LoadPlot[];
   ladder: Array<{ label: string; ns: number; samples: number[] }>;
-  memory: Array<{ label: string; kind: string; count: number; bytes: number }>;
+  memory: Array<{ label: string; kind: string; count: number; bytes: number; parts?: { stack: number; malloc: number; v8Heap: number } }>;
   sweep: Array<{ backend: string; points: Array<{ size: number; depth: number; rss: number; spawn: number; tls: boolean }> }>;
   trends: TrendSeries[];
   invalid: Array<{ what: string; reason: string }>;
@@ -107,8 +107,12 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
     load: [...load.values()],
     ladder: latest.switch_ladder.map((r) => ({ label: r.fiber_backend ? `${r.rung} (${r.fiber_backend})` : r.rung, ns: r.ns_per_switch, samples: r.samples })),
     memory: latest.memory.map((m) => {
-      const extra = m as { kind?: string; fiber_backend?: string };
-      return { label: target({ runtime: m.runtime, ...(extra.fiber_backend ? { fiber_backend: extra.fiber_backend } : {}) }), kind: extra.kind ?? 'idle-connections', count: m.idle_connections, bytes: m.rss_per_connection_bytes };
+      const point = { label: target({ runtime: m.runtime, ...(m.fiber_backend ? { fiber_backend: m.fiber_backend } : {}) }), kind: m.kind ?? 'idle-connections', count: m.idle_connections, bytes: m.rss_per_connection_bytes };
+      // Where an idle fiber's bytes go, when the run measured it (older result files did not).
+      if (m.kind === 'idle-fibers' && m.malloc_per_fiber_bytes !== undefined && m.v8_heap_per_fiber_bytes !== undefined) {
+        return { ...point, parts: { stack: m.stack_resident_per_fiber_bytes ?? 0, malloc: m.malloc_per_fiber_bytes, v8Heap: m.v8_heap_per_fiber_bytes } };
+      }
+      return point;
     }),
     sweep: [...sweep.values()],
     trends: [...trends.values()],

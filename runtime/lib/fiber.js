@@ -24,7 +24,8 @@ const Fiber = Object.freeze({
     if (typeof ms !== 'number' || !(ms >= 0)) throw internal.typeError('Fiber.sleep expects a non-negative number of ms');
     prim.sleep(Math.ceil(ms));
   },
-  // { live, created, switches, pooled, stack_size, stack_reserved_bytes, stack_resident_bytes }
+  // { backend, live, created, switches, pooled, stack_size, stack_reserved_bytes, stack_resident_bytes,
+  //   malloc_in_use_bytes (the C heap), v8_heap_used_bytes }
   stats() { return prim.stats(); },
   // The calling fiber's id (0n for the main fiber).
   id() { return prim.id(); },

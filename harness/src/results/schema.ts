@@ -91,8 +91,17 @@ export interface StackSweepPoint {
 
 export interface MemoryPoint {
   runtime: RuntimeName;
-  idle_connections: number;
-  rss_per_connection_bytes: number;
+  idle_connections: number; // the count of units (connections, or fibers for the fiber kinds)
+  rss_per_connection_bytes: number; // RSS growth per unit (median)
+  kind?: string; // idle-connections, idle-fibers, stack-high-water
+  unit?: string;
+  samples?: number[];
+  fiber_backend?: string;
+  // CoroJS fibers: where a unit's bytes go (medians): resident stack pages, the C heap (V8's archived thread
+  // state and handle-scope blocks, the scheduler's records), V8's heap (its JS objects); RSS minus these is the rest.
+  stack_resident_per_fiber_bytes?: number;
+  malloc_per_fiber_bytes?: number;
+  v8_heap_per_fiber_bytes?: number;
 }
 
 export interface ResultFile {

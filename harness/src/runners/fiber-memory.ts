@@ -37,6 +37,8 @@ export interface MemoryOutput {
   fibers: number;
   rss_per_fiber_bytes: number;
   stack_resident_per_fiber_bytes?: number;
+  malloc_per_fiber_bytes?: number; // C heap in use (V8's archived thread state, handle blocks, scheduler)
+  v8_heap_per_fiber_bytes?: number; // V8 heap in use (the fiber's JS objects)
   backend?: string;
 }
 
@@ -53,6 +55,12 @@ export function parseMemoryOutput(stdout: string): MemoryOutput | null {
   };
   if (typeof r.stack_resident_before_bytes === 'number' && typeof r.stack_resident_after_bytes === 'number') {
     out.stack_resident_per_fiber_bytes = perUnitBytes(r.stack_resident_before_bytes, r.stack_resident_after_bytes, r.fibers);
+  }
+  if (typeof r.malloc_before_bytes === 'number' && typeof r.malloc_after_bytes === 'number') {
+    out.malloc_per_fiber_bytes = perUnitBytes(r.malloc_before_bytes, r.malloc_after_bytes, r.fibers);
+  }
+  if (typeof r.v8_heap_before_bytes === 'number' && typeof r.v8_heap_after_bytes === 'number') {
+    out.v8_heap_per_fiber_bytes = perUnitBytes(r.v8_heap_before_bytes, r.v8_heap_after_bytes, r.fibers);
   }
   if (typeof r.backend === 'string') out.backend = r.backend;
   return out;
@@ -148,6 +156,8 @@ export async function idleConnectionsOnce(config: LabConfig, target: Target, n: 
 interface Collected {
   samples: number[];
   stack: number[];
+  malloc: number[];
+  v8Heap: number[];
   backend?: string;
   failures: string[];
 }
@@ -163,6 +173,8 @@ function memoryPoint(target: Target, n: number, kind: string, c: Collected, extr
   };
   if (target.runtime === 'corojs') point.fiber_backend = c.backend ?? target.backend ?? 'thread';
   if (c.stack.length) point.stack_resident_per_fiber_bytes = Math.round(median(c.stack));
+  if (c.malloc.length) point.malloc_per_fiber_bytes = Math.round(median(c.malloc));
+  if (c.v8Heap.length) point.v8_heap_per_fiber_bytes = Math.round(median(c.v8Heap));
   if (c.failures.length) point.failures = c.failures;
   if (c.samples.length < 3) point.valid = false;
   return point;
@@ -182,7 +194,7 @@ export const memoryEntry = {
     const collected = new Map<string, Collected>();
     const slot = (key: string): Collected => {
       let c = collected.get(key);
-      if (!c) collected.set(key, (c = { samples: [], stack: [], failures: [] }));
+      if (!c) collected.set(key, (c = { samples: [], stack: [], malloc: [], v8Heap: [], failures: [] }));
       return c;
     };
     const record = (c: Collected, out: MemoryOutput | null, why: string): void => {
@@ -190,6 +202,8 @@ export const memoryEntry = {
       else {
         c.samples.push(out.rss_per_fiber_bytes);
         if (out.stack_resident_per_fiber_bytes !== undefined) c.stack.push(out.stack_resident_per_fiber_bytes);
+        if (out.malloc_per_fiber_bytes !== undefined) c.malloc.push(out.malloc_per_fiber_bytes);
+        if (out.v8_heap_per_fiber_bytes !== undefined) c.v8Heap.push(out.v8_heap_per_fiber_bytes);
         if (out.backend) c.backend = out.backend;
       }
     };
