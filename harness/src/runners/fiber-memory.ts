@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../process/server-process.js';
 import type { Progress } from '../report/progress.js';
 import { median } from '../results/aggregate.js';
 import type { MemoryPoint } from '../results/schema.js';
+import { isPeer } from '../runtimes.js';
 import { ensureFiberCerts } from './fiber-certs.js';
 import { failureReason, fiberTargets, parseJsonLines, perUnitBytes, PLANNED_TARGETS, readVmRss, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
 
@@ -145,6 +146,12 @@ export async function idleConnectionsOnce(config: LabConfig, target: Target, n: 
   }
 }
 
+// A point that got no sample: noted, and for a peer listed as not run with the reason.
+function notRun(into: FiberSection, target: Target, what: string, reason: string, progress: Progress): void {
+  progress.note(`${what} ${target.label} failed: ${reason}`);
+  if (isPeer(target.runtime)) into.not_run.push({ workload: what.replace(' ', '/'), target: target.label, reason });
+}
+
 interface Collected {
   samples: number[];
   stack: number[];
@@ -233,15 +240,15 @@ export const memoryEntry = {
       for (const target of targets) {
         const c = slot(`conn\u0000${n}\u0000${target.label}`);
         if (c.samples.length) into.memory.push(memoryPoint(target, n, 'idle-connections', c, { server: 'tcp-echo' }));
-        else progress.note(`memory: idle-connections ${n} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
+        else notRun(into, target, `memory idle-connections ${n}`, c.failures[0] ?? 'no samples', progress);
       }
     }
     for (const n of idleFiberCounts(config)) {
       for (const target of targets) {
         const c = slot(`idle\u0000${n}\u0000${target.label}`);
-        const unit = target.runtime === 'corojs' ? 'sleeping fiber' : 'async function awaiting a timer';
+        const unit = target.runtime === 'corojs' ? 'sleeping fiber' : target.runtime === 'go' ? 'goroutine sleeping on a timer' : 'async function awaiting a timer';
         if (c.samples.length) into.memory.push(memoryPoint(target, n, 'idle-fibers', c, { unit }));
-        else progress.note(`memory: idle-fibers ${n} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
+        else notRun(into, target, `memory idle-fibers ${n}`, c.failures[0] ?? 'no samples', progress);
       }
     }
     for (const workload of hwmWorkloads) {
