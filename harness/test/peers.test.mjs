@@ -232,3 +232,17 @@ for (const runtime of ['bun', 'deno', 'go']) {
     });
   });
 }
+
+describe('Go beside the fixed stack', () => {
+  it('the conclusion compares an idle goroutine with an idle fiber at the largest count both measured', async () => {
+    const { goroutineComparison } = await import('../../build/ts/harness/src/runners/fiber-memory.js');
+    const points = [
+      { runtime: 'go', idle_connections: 10000, rss_per_connection_bytes: 2800, kind: 'idle-fibers', stack_resident_per_fiber_bytes: 2048 },
+      { runtime: 'corojs', idle_connections: 10000, rss_per_connection_bytes: 11980, kind: 'idle-fibers', fiber_backend: 'fcontext', stack_resident_per_fiber_bytes: 8192 },
+      { runtime: 'corojs', idle_connections: 1000, rss_per_connection_bytes: 9000, kind: 'idle-fibers', fiber_backend: 'fcontext' },
+    ];
+    assert.equal(goroutineComparison(points), 'at 10000 idle: a goroutine (stack starts small and grows by copying) costs 2.7 KiB RSS (stack 2.0 KiB); '
+      + 'a fiber with the fixed 1 MiB stack: corojs/fcontext 11.7 KiB RSS (stack 8.0 KiB resident), 4.3x the goroutine');
+    assert.equal(goroutineComparison(points.filter((p) => p.runtime !== 'go')), null);
+  });
+});

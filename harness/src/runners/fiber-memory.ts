@@ -260,6 +260,8 @@ export const memoryEntry = {
     }
     const summary = memorySummary(into.memory);
     if (summary) into.conclusions.memory_per_fiber = summary;
+    const goroutines = goroutineComparison(into.memory);
+    if (goroutines) into.conclusions.stack_vs_goroutine = goroutines;
   },
 };
 
@@ -275,4 +277,21 @@ export function memorySummary(points: readonly MemoryPoint[]): string {
     parts.push(`${kind} at ${n}: ${at.map((p) => `${label(p)} ${(p.rss_per_connection_bytes / 1024).toFixed(1)} KiB`).join(', ')}`);
   }
   return parts.join('; ');
+}
+
+// What Go's growable stacks say about CoroJS's fixed one (issue 14): at the largest idle count both measured,
+// RSS and stack bytes per idle goroutine against per idle fiber on each CoroJS backend (derived from the points).
+export function goroutineComparison(points: readonly MemoryPoint[]): string | null {
+  type Idle = MemoryPoint & { kind?: string; fiber_backend?: string; stack_resident_per_fiber_bytes?: number };
+  const idle = (points as Idle[]).filter((p) => p.kind === 'idle-fibers');
+  const go = idle.filter((p) => p.runtime === 'go');
+  const fibers = idle.filter((p) => p.runtime === 'corojs');
+  const counts = go.map((p) => p.idle_connections).filter((n) => fibers.some((f) => f.idle_connections === n));
+  if (!counts.length) return null;
+  const n = Math.max(...counts);
+  const kib = (bytes: number | undefined): string => (bytes === undefined ? '?' : `${(bytes / 1024).toFixed(1)} KiB`);
+  const g = go.find((p) => p.idle_connections === n)!;
+  const parts = fibers.filter((f) => f.idle_connections === n).map((f) =>
+    `corojs/${f.fiber_backend ?? 'thread'} ${kib(f.rss_per_connection_bytes)} RSS (stack ${kib(f.stack_resident_per_fiber_bytes)} resident), ${(f.rss_per_connection_bytes / Math.max(1, g.rss_per_connection_bytes)).toFixed(1)}x the goroutine`);
+  return `at ${n} idle: a goroutine (stack starts small and grows by copying) costs ${kib(g.rss_per_connection_bytes)} RSS (stack ${kib(g.stack_resident_per_fiber_bytes)}); a fiber with the fixed 1 MiB stack: ${parts.join('; ')}`;
 }
