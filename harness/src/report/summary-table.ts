@@ -58,11 +58,11 @@ export function summaryTable(file: ResultFile): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const extra: string[] = [];
   for (const rung of file.switch_ladder) extra.push(`switch ${rung.rung}${rung.fiber_backend ? ` (${rung.fiber_backend})` : ''}: ${fmt(rung.ns_per_switch)} ns per one-way switch`);
-  for (const m of file.memory) extra.push(`memory ${m.runtime} ${m.idle_connections} ${(m as { kind?: string }).kind ?? 'idle-connections'}: ${fmt(m.rss_per_connection_bytes)} B RSS each`);
+  for (const m of file.memory) extra.push(`memory ${m.runtime}${(m as { fiber_backend?: string }).fiber_backend ? `/${(m as { fiber_backend?: string }).fiber_backend}` : ''} ${m.idle_connections} ${(m as { kind?: string }).kind ?? 'idle-connections'}: ${fmt(m.rss_per_connection_bytes)} B RSS each`);
   for (const s of file.stack) extra.push(`stack ${s.stack_size_bytes / 1024} KiB: depth ${s.max_recursion_depth}, tls ${s.tls_handshake_ok ? 'ok' : 'FAIL'}, ${fmt(s.rss_per_fiber_bytes)} B/fiber, ${fmt(s.spawn_per_s)} spawn/s`);
   for (const [k, v] of Object.entries(file.conclusions ?? {})) extra.push(`${k}: ${v}`);
   // The peers' ratios for the default (first) backend only: the others are in the dashboard and `npm run compare`.
-  const peerLines = peerMetrics(file).filter((m) => m.name.includes(`corojs[${backends[0] ?? 'fcontext'}]`)).map((m) => `  ${m.name.replace(/^peer /, '')}: ${median(m.samples).toFixed(2)}x (${m.unit})`);
+  const peerLines = peerMetrics(file).filter((m) => m.name.includes(`[${backends[0] ?? 'fcontext'}]`)).map((m) => `  ${m.name.replace(/^peer /, '')}: ${median(m.samples).toFixed(2)}x (${m.unit})`);
   if (peerLines.length) extra.push('against the peers (information, not gated; ratios > 1 mean CoroJS is faster for throughput, slower for switch time):', ...peerLines);
   for (const n of file.not_run ?? []) extra.push(`not run: ${n.target} ${n.workload}: ${n.reason.slice(0, 200)}`);
   const invalid = file.workloads.filter((w) => !w.valid).map((w) =>
