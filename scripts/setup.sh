@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 APT_PACKAGES=(cmake g++ make pkg-config libuv1-dev libssl-dev libc-ares-dev libboost-context-dev libicu72 libbrotli1
-  libnghttp2-14 libgtest-dev wrk dnsmasq-base chromium openssl util-linux procps valgrind)
+  libnghttp2-14 libgtest-dev wrk dnsmasq-base chromium openssl util-linux procps valgrind golang-go)
 # apt-get update once, before the first install or download (a fresh machine may have no package lists).
 updated=""
 apt_update_once() { [ -n "$updated" ] || { $SUDO apt-get update; updated=1; }; }

@@ -4,7 +4,7 @@
   'use strict';
   const data = window.LAB_DATA;
   const main = document.getElementById('main');
-  const COLORS = { 'corojs (fcontext)': '#dc2626', 'corojs (thread)': '#2563eb', 'corojs (ucontext)': '#7c3aed', node18: '#059669', node20: '#d97706' };
+  const COLORS = { 'corojs (fcontext)': '#dc2626', 'corojs (thread)': '#2563eb', 'corojs (ucontext)': '#7c3aed', node18: '#059669', node20: '#d97706', bun: '#be185d', deno: '#0891b2', go: '#4b5563' };
   const PALETTE = ['#2563eb', '#7c3aed', '#059669', '#d97706', '#dc2626', '#0891b2', '#4b5563', '#be185d'];
   const color = (label, i) => COLORS[label] || PALETTE[i % PALETTE.length];
   const INVALID = 'rgba(160, 160, 160, 0.45)';
@@ -46,6 +46,7 @@
   document.getElementById('run').textContent =
     `run ${data.created_at} at ${data.git_commit.slice(0, 10)}; ${env.cpu_model}, ${env.cores} cores, kernel ${env.kernel}; ` +
     `V8 ${env.versions.v8}, libuv ${env.versions.libuv}, OpenSSL ${env.versions.openssl}, Node ${env.versions.node20} / ${env.versions.node18}; ` +
+    ['bun', 'deno', 'go'].filter((p) => env.versions[p]).map((p) => `${p} ${env.versions[p]}${p === 'deno' && env.versions.deno_v8 ? ` (V8 ${env.versions.deno_v8})` : ''}; `).join('') +
     `server CPU ${env.cpu_placement.server}, load CPU ${env.cpu_placement.load_generator}; flags ${env.flags.join(' ') || '(none)'}`;
 
   // The scoreboard opens the page: CoroJS (each backend) against each async/await target, per workload/variant.
@@ -179,9 +180,15 @@
     chart(fiberGrid, `Stack-size sweep (${sweep.backend} backend): deepest recursion; 1 MiB (spec) in red`, 'bar', [{
       label: 'frames before RangeError', data: sweep.points.map((p) => p.depth), backgroundColor: marked((p) => (p.tls ? '#2563eb' : INVALID)),
     }], { labels, x: 'fiber stack size (grey: TLS handshake failed)', y: 'max recursion depth (frames, log)', yType: 'logarithmic' });
-    chart(fiberGrid, `Stack-size sweep (${sweep.backend} backend): memory and spawn rate; 1 MiB marked`, 'bar', [
+    // Go's goroutines start small and grow by copying: their idle cost is the same at every reserved size.
+    const go = data.goroutine ? [
+      { label: `Go: RSS per idle goroutine (KiB, ${data.goroutine.count})`, data: sweep.points.map(() => data.goroutine.rss / 1024), backgroundColor: COLORS.go },
+      ...(data.goroutine.stack !== undefined ? [{ label: 'Go: stack per idle goroutine (KiB)', data: sweep.points.map(() => data.goroutine.stack / 1024), backgroundColor: '#9ca3af' }] : []),
+    ] : [];
+    chart(fiberGrid, `Stack-size sweep (${sweep.backend} backend): memory and spawn rate; 1 MiB marked${go.length ? '; Go beside it' : ''}`, 'bar', [
       { label: 'RSS per idle fiber (KiB)', data: sweep.points.map((p) => p.rss / 1024), backgroundColor: marked(() => '#059669') },
       { label: 'spawn+join per ms', data: sweep.points.map((p) => p.spawn / 1000), backgroundColor: marked(() => '#d97706') },
+      ...go,
     ], { labels, x: 'fiber stack size', y: 'KiB per fiber / fibers per ms' });
   }
 

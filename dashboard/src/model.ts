@@ -26,6 +26,8 @@ export interface DashboardModel {
   ladder: Array<{ label: string; ns: number; samples: number[] }>;
   memory: Array<{ label: string; kind: string; count: number; bytes: number; parts?: { stack: number; malloc: number; v8Heap: number } }>;
   sweep: Array<{ backend: string; points: Array<{ size: number; depth: number; rss: number; spawn: number; tls: boolean }> }>;
+  // Go beside the sweep: RSS and stack bytes per idle goroutine (growable stacks), at the largest count measured.
+  goroutine: { count: number; rss: number; stack?: number } | null;
   trends: TrendSeries[];
   invalid: Array<{ what: string; reason: string }>;
   files: number;
@@ -46,6 +48,14 @@ function curveOf(w: WorkloadResult): Curve | null {
 }
 
 const key = (w: WorkloadResult): string => `${w.name} ${w.variant}`;
+
+export function goroutineMemory(file: ResultFile): DashboardModel['goroutine'] {
+  const idle = file.memory.filter((m) => m.runtime === 'go' && (m as { kind?: string }).kind === 'idle-fibers');
+  if (!idle.length) return null;
+  const at = idle.reduce((a, b) => (b.idle_connections > a.idle_connections ? b : a));
+  const stack = (at as { stack_resident_per_fiber_bytes?: number }).stack_resident_per_fiber_bytes;
+  return { count: at.idle_connections, rss: at.rss_per_connection_bytes, ...(stack !== undefined ? { stack } : {}) };
+}
 
 export function buildModel(files: readonly ResultFile[]): DashboardModel {
   const ordered = [...files].sort((a, b) => a.created_at.localeCompare(b.created_at));
@@ -79,6 +89,8 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
       if (w.server_cpu_us_per_op !== undefined) add(`${key(w)} cpu`, `${key(w)}: server CPU per operation against offered load (open loop)`, w.server_cpu_us_per_op);
     }
   }
+  // What a peer did not run is listed with the invalid points, with the error it printed.
+  for (const n of latest.not_run ?? []) invalid.push({ what: `${n.target} ${n.workload}: not run`, reason: n.reason });
   const sweep = new Map<string, DashboardModel['sweep'][number]>();
   for (const s of latest.stack) {
     const backend = (s as { fiber_backend?: string }).fiber_backend ?? 'thread';
@@ -115,6 +127,7 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
       return point;
     }),
     sweep: [...sweep.values()],
+    goroutine: goroutineMemory(latest),
     trends: [...trends.values()],
     invalid,
     files: ordered.length,

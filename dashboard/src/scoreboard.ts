@@ -1,5 +1,5 @@
 // The dashboard's opening answer: one row per workload and variant, and for each CoroJS fiber backend against
-// each async/await target (node18, node20) the ratios that matter, with their spread over repetitions and a
+// each async/await target (node18, node20, and the peers bun and deno) and Go the ratios that matter, with their spread over repetitions and a
 // plain verdict from the regression gate's test (one-sided Mann-Whitney U at its alpha on the repetitions):
 // - throughput, closed loop (higher is better), where both points are valid;
 // - server CPU per operation at equal offered load (the open-loop ladder's highest rung; lower is better);
@@ -70,8 +70,10 @@ export function buildScoreboard(file: ResultFile): ScoreRow[] {
     // Equal offered load: the open-loop ladder's highest rate that was offered to every target.
     const rates = [...new Set(points.filter((w) => w.mode === 'open' && w.offered_rate_per_s).map((w) => w.offered_rate_per_s!))].sort((x, y) => y - x);
     const cells: ScoreCell[] = [];
+    // Against each async/await target and Go that measured this point (the Nodes, then the peers present).
+    const others = ['node18', 'node20', 'bun', 'deno', 'go'].filter((r) => r.startsWith('node') || points.some((w) => w.runtime === r));
     for (const backend of backends) {
-      for (const against of ['node18', 'node20'] as const) {
+      for (const against of others) {
         const pick = (mode: string, rate?: number) => (runtime: string): WorkloadResult | undefined =>
           points.find((w) => w.mode === mode && w.runtime === runtime && (runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === backend) && (rate === undefined || w.offered_rate_per_s === rate));
         const entries: ScoreEntry[] = [];

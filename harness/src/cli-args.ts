@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { WORKLOADS, type LabConfig } from './lab-config.js';
 import { FIBER_BACKENDS } from './runners/fiber-common.js';
+import { RUNTIMES } from './runtimes.js';
 
 export const USAGE = `usage: npm run lab -- [--quick] [--only a,b | --skip a,b] [--out FILE] [--repetitions N] [--duration S] [--ab REV]
-                          [--fiber-backends LIST]
+                          [--fiber-backends LIST] [--targets LIST]
 
   --quick           the short suite (under 10 minutes): fewer variants, shorter runs
   --only LIST       comma-separated workloads: ${WORKLOADS.join(', ')}
@@ -17,6 +18,8 @@ export const USAGE = `usage: npm run lab -- [--quick] [--only a,b | --skip a,b] 
                     and measure it as extra CoroJS targets interleaved with this build on every CoroJS point;
                     \`npm run compare -- --ab FILE\` then tests this build against REV within the one file
   --fiber-backends LIST  the CoroJS fiber backends to measure (default all: ${FIBER_BACKENDS.join(', ')})
+  --targets LIST    the runtimes to measure: ${RUNTIMES.join(', ')} (default every one installed; a peer
+                    named here that is missing is an error, one left to the default is reported not run)
   --help            this text
 
 Servers run pinned to CPU 0 and load generators to CPU 1 (LAB_SERVER_CPUS / LAB_LOAD_CPUS override).`;
@@ -32,6 +35,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
   let duration: number | null = null;
   let abRev: string | null = null;
   let fiberBackends: string[] | null = null;
+  let targets: string[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -49,6 +53,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       else if (arg === '--duration') duration = Number(value());
       else if (arg === '--ab') abRev = value();
       else if (arg === '--fiber-backends') fiberBackends = value().split(',').map((s) => s.trim()).filter(Boolean);
+      else if (arg === '--targets') targets = value().split(',').map((s) => s.trim()).filter(Boolean);
       else return { help: false, error: `unknown argument ${arg}` };
     } catch (error) {
       return { help: false, error: (error as Error).message };
@@ -63,6 +68,10 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
   const unknownBackends = (fiberBackends ?? []).filter((b) => !(FIBER_BACKENDS as readonly string[]).includes(b));
   if (fiberBackends && (fiberBackends.length === 0 || unknownBackends.length)) {
     return { help: false, error: `--fiber-backends takes a list of ${FIBER_BACKENDS.join(', ')}` };
+  }
+  const unknownTargets = (targets ?? []).filter((t) => !(RUNTIMES as readonly string[]).includes(t));
+  if (targets && (targets.length === 0 || unknownTargets.length)) {
+    return { help: false, error: `--targets takes a list of ${RUNTIMES.join(', ')}${unknownTargets.length ? ` (unknown: ${unknownTargets.join(', ')})` : ''}` };
   }
   const cpus = os.cpus().length;
   return {
@@ -80,6 +89,7 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       workDir: path.join(os.tmpdir(), `corojs-lab-${process.pid}`),
       abRev,
       fiberBackends,
+      targets: targets ? [...new Set(targets)] : null,
     },
   };
 }

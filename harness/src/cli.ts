@@ -59,6 +59,7 @@ async function main(): Promise<number> {
   if (section.instructions?.length) file.instructions = section.instructions;
   if (Object.keys(section.conclusions).length) file.conclusions = section.conclusions;
   if (section.errors.length) file.errors = section.errors;
+  if (section.not_run.length) file.not_run = section.not_run;
   if (ab && section.ab) file.ab = { rev: ab.rev, commit: ab.commit, corojs: ab.corojs, ...section.ab };
   const problems = writeResultFile(file, config.out);
   console.log(`\n${summaryTable(file)}\n\nresults: ${config.out}`);
@@ -69,6 +70,9 @@ async function main(): Promise<number> {
     const run = await runCommand([process.execPath, dashboard, config.out], { timeoutMs: 120000 });
     process.stdout.write(run.stdout);
     if (run.code !== 0) console.error(`lab: dashboard renderer failed (${run.code}): ${run.stderr.trim().slice(-500)}`);
+  }
+  if (section.not_run.length) {
+    console.log(`lab: not run on a peer (information, not a failure):\n  ${section.not_run.map((n) => `${n.target} ${n.workload}: ${n.reason.slice(0, 200)}`).join('\n  ')}`);
   }
   if (section.errors.length) {
     console.error(`lab: ${section.errors.length} failure(s) while running (recorded in ${config.out} as errors):\n  ${section.errors.map((e) => `${e.workload}: ${e.message}`).join('\n  ')}`);

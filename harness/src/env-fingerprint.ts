@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LabConfig } from './lab-config.js';
 import type { Environment } from './results/schema.js';
-import { runtimePaths } from './runtimes.js';
+import { DENO_PERMISSIONS, PEERS, programArgv, runtimePaths } from './runtimes.js';
+import { targetWanted } from './lab-config.js';
 
 function quietly(file: string, args: readonly string[], cwd?: string): string {
   try {
@@ -24,6 +25,24 @@ function versionsOf(argv: readonly string[]): Record<string, string> {
   }
 }
 
+// The peers' own versions (Bun's, Deno's with its V8, the Go release the twins were built with), or
+// 'unavailable' for a peer that is not installed; peers --targets leaves out are not asked.
+export function peerVersions(config: LabConfig): { bun?: string; deno?: string; deno_v8?: string; go?: string } {
+  const paths = runtimePaths(config.root);
+  const out: { bun?: string; deno?: string; deno_v8?: string; go?: string } = {};
+  if (targetWanted(config, 'bun')) out.bun = quietly(paths.bun, ['--version']) || 'unavailable';
+  if (targetWanted(config, 'deno')) {
+    const deno = quietly(paths.deno, ['--version']);
+    out.deno = /^deno (\S+)/m.exec(deno)?.[1] ?? 'unavailable';
+    out.deno_v8 = /^v8 (\S+)/m.exec(deno)?.[1] ?? 'unavailable';
+  }
+  if (targetWanted(config, 'go')) {
+    const probe = quietly(programArgv(paths, 'go', 'fiber-micro', ['probe'])[0]!, ['probe']);
+    out.go = /"runtime":"go([^"]+)"/.exec(probe)?.[1] ?? 'unavailable';
+  }
+  return out;
+}
+
 export function gitCommit(root: string): string {
   return quietly('git', ['rev-parse', 'HEAD'], root) || 'unknown';
 }
@@ -36,6 +55,7 @@ export function environment(config: LabConfig, flags: readonly string[]): Enviro
   const corojs = versionsOf([paths.corojs, probe]);
   const node18 = versionsOf([paths.node18, '-p', 'JSON.stringify(process.versions)']);
   const node20 = versionsOf([paths.node20, '-p', 'JSON.stringify(process.versions)']);
+  const peers = peerVersions(config);
   const cpuInfo = (() => {
     try {
       return readFileSync('/proc/cpuinfo', 'utf8');
@@ -55,8 +75,11 @@ export function environment(config: LabConfig, flags: readonly string[]): Enviro
       node18: node18.node ?? 'unavailable',
       node20: node20.node ?? 'unavailable',
       corojs: corojs.corojs ?? 'unavailable',
+      ...peers,
     },
     flags: [...flags],
+    targets: ['corojs', 'node18', 'node20', ...PEERS].filter((t) => targetWanted(config, t)),
+    ...(targetWanted(config, 'deno') ? { deno_permissions: { ...DENO_PERMISSIONS } } : {}),
     cpu_placement: { server: config.serverCpus, load_generator: config.loadCpus },
   };
 }

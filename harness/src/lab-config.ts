@@ -13,10 +13,16 @@ export interface LabConfig {
   abRev: string | null; // --ab REV: also measure the runtime built at REV, interleaved with this build
   abCorojs?: string; // that build's binary, once built
   fiberBackends?: string[] | null; // --fiber-backends: the CoroJS backends to measure (null: all)
+  targets?: string[] | null; // --targets: the runtimes to measure (null: every one installed)
 }
 
 export const WORKLOADS = ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-micro', 'switch-ladder', 'instructions', 'stack-sweep', 'memory'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
+
+// A target is wanted when --targets names it, or, without --targets, when it is installed.
+export function targetWanted(config: Pick<LabConfig, 'targets'>, runtime: string): boolean {
+  return !config.targets || config.targets.includes(runtime);
+}
 
 export function selected(config: LabConfig, name: WorkloadName): boolean {
   return config.only === null || config.only.includes(name);

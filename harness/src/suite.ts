@@ -3,7 +3,8 @@ import type { LabConfig, WorkloadName } from './lab-config.js';
 import { selected } from './lab-config.js';
 import type { Progress } from './report/progress.js';
 import { loadNativeAddon } from './native-addon.js';
-import type { ResultFile, RunError } from './results/schema.js';
+import type { NotRun, ResultFile, RunError, RuntimeName } from './results/schema.js';
+import { isPeer } from './runtimes.js';
 import { fiberTargets } from './runners/fiber-common.js';
 import { plannedSteps, runServerGrid, type ServerWorkloadSpec } from './runners/server-grid.js';
 import { httpHelloSpec } from './runners/http-hello.js';
@@ -17,7 +18,7 @@ import { stackSweepEntry } from './runners/stack-sweep.js';
 import { switchLadderEntry } from './runners/switch-ladder.js';
 import { instructionsEntry } from './runners/instructions.js';
 
-export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory' | 'instructions'> & { conclusions: Record<string, string>; errors: RunError[] };
+export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory' | 'instructions'> & { conclusions: Record<string, string>; errors: RunError[]; not_run: NotRun[] };
 export type AbMeasurements = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'instructions'>;
 
 interface SuiteEntry {
@@ -39,10 +40,12 @@ function serverEntry(name: WorkloadName, spec: (config: LabConfig) => ServerWork
 export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), serverEntry('tls-echo', tlsEchoSpec), fileIoEntry, dnsEntry, fiberMicroEntry, switchLadderEntry, instructionsEntry, stackSweepEntry, memoryEntry];
 
 export async function runSuite(config: LabConfig, progress: Progress): Promise<Section & { ab?: AbMeasurements }> {
-  const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {}, errors: [] };
+  const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {}, errors: [], not_run: [] };
   // A target that cannot run (binary missing, a fiber backend falling back to another) is an error of the
-  // whole run: every workload misses its points.
-  for (const note of (await fiberTargets(config, true, true)).notes) into.errors.push({ workload: 'targets', message: note });
+  // whole run: every workload misses its points. A peer left to the default that is not installed is not run.
+  const found = await fiberTargets(config, true, true);
+  for (const note of found.notes) into.errors.push({ workload: 'targets', message: note });
+  into.not_run.push(...found.notRun);
   if (!process.env.LAB_JS_LOADGEN && !loadNativeAddon()) {
     into.errors.push({ workload: 'native-addon', message: 'build/native addon not built: no raw switch rungs, and the echo load falls back to the JS generator' });
   }
@@ -57,7 +60,25 @@ export async function runSuite(config: LabConfig, progress: Progress): Promise<S
       into.errors.push({ workload: entry.name, message: `threw: ${(error as Error).message.slice(0, 500)}` });
     }
   }
+  peerFailuresAsNotRun(into);
   return config.abCorojs ? splitAb(into) : into;
+}
+
+// A peer's failures are information, not errors of the run: what a peer could not run moves from errors to
+// not_run, and every peer point that no repetition measured (the program failed each time) is listed there too,
+// with the error it printed.
+export function peerFailuresAsNotRun(section: Pick<Section, 'workloads' | 'errors' | 'not_run'>): void {
+  const peerError = (e: RunError): boolean => e.target !== undefined && isPeer(e.target as RuntimeName);
+  for (const e of section.errors.filter(peerError)) {
+    section.not_run.push({ workload: e.workload, target: e.target!, reason: e.message.replace(`${e.target}: `, '') });
+  }
+  section.errors = section.errors.filter((e) => !peerError(e));
+  for (const w of section.workloads) {
+    if (isPeer(w.runtime) && !w.valid && !w.samples.some((x) => x > 0)) {
+      const listed = section.not_run.some((n) => n.target === w.runtime && n.workload === w.name);
+      if (!listed) section.not_run.push({ workload: `${w.name}/${w.variant}`, target: w.runtime, reason: w.invalid_reason ?? 'not run' });
+    }
+  }
 }
 
 // Moves what the --ab build measured out of the sections every reader knows into its own.

@@ -17,7 +17,8 @@ import { parseSwitchOutput } from '../../build/ts/harness/src/runners/switch-lad
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'fiber-programs-'));
-const config = { root, quick: true, only: null, out: '', repetitions: 3, warmupS: 0, durationS: 1, serverCpus: '0', loadCpus: '0', workDir };
+// CoroJS and the Nodes (the peers' programs have their own test, peers.test.mjs).
+const config = { root, quick: true, only: null, out: '', repetitions: 3, warmupS: 0, durationS: 1, serverCpus: '0', loadCpus: '0', workDir, targets: ['corojs', 'node18', 'node20'] };
 
 function run(argv) {
   return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 60000, cwd: root });

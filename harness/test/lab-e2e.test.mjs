@@ -1,6 +1,8 @@
 // End to end: `npm run lab -- --quick --only tcp-echo --out FILE` (set-up and build included, idempotent) writes
 // a result file that passes the schema, with every runtime (CoroJS on each fiber backend), closed and open loop,
 // at least 3 repetitions per point, and the environment fingerprint; the dashboard is rendered at the end.
+// CoroJS and the two Nodes only (--targets): the peers' programs have their own test (peers.test.mjs), and
+// npm test keeps its time.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 test('npm run lab -- --quick --only tcp-echo writes a valid result file', { timeout: 900000 }, () => {
   const out = join(mkdtempSync(join(tmpdir(), 'corojs-lab-e2e-')), 'quick.json');
-  const run = spawnSync('npm', ['run', 'lab', '--', '--quick', '--only', 'tcp-echo', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 880000 });
+  const run = spawnSync('npm', ['run', 'lab', '--', '--quick', '--only', 'tcp-echo', '--targets', 'corojs,node18,node20', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 880000 });
   assert.equal(run.status, 0, `${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
   assert.match(run.stdout, /workload\s+variant\s+mode/, 'the summary table is printed');
   const file = JSON.parse(readFileSync(out, 'utf8'));

@@ -4,7 +4,8 @@
 // valid closed-loop point (paired repetition by repetition), the CoroJS fiber switch over the raw ucontext
 // switch, and for TLS and HTTP the server CPU per operation at equal offered load (the open-loop ladder's top
 // rung, corojs/node20, lower is better; other rungs and tcp-echo's are shown for information). Absolute
-// throughputs are shown for information only.
+// throughputs and the peers' ratios (CoroJS over the best async/await runtime and over Go) are shown for
+// information only.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,10 +139,45 @@ export function metricsOf(file: ResultFile): Metric[] {
   }
   // Shown, not gated, between two files: the count depends on the CPU (V8 and glibc pick code by CPU features).
   out.push(...instructionMetrics(file.instructions, false));
+  out.push(...peerMetrics(file));
   return gated(out);
 }
 
 export const abMetricName = (w: WorkloadResult): string => `throughput ${pointKey(w)} corojs[${backendOf(w)}]`;
+
+// The async/await targets a CoroJS point is weighed against (the Nodes and the peers Bun and Deno).
+export const ASYNC_RUNTIMES = ['node18', 'node20', 'bun', 'deno'] as const;
+
+// The peers' comparisons, for information (issue 14; never gated): CoroJS over the best async/await target of
+// each closed-loop point (the highest median throughput among the Nodes, Bun and Deno, named in the unit) and
+// over Go, paired repetition by repetition; the fiber switch over the fastest await rung and over Go's.
+export function peerMetrics(file: Pick<ResultFile, 'workloads' | 'switch_ladder'>): Metric[] {
+  const out: Metric[] = [];
+  const closed = file.workloads.filter((w) => w.mode === 'closed' && w.valid && w.samples.length > 0);
+  for (const coro of closed.filter((w) => w.runtime === 'corojs')) {
+    const asyncTwins = closed.filter((w) => (ASYNC_RUNTIMES as readonly string[]).includes(w.runtime) && pointKey(w) === pointKey(coro));
+    const best = asyncTwins.sort((a, b) => median(b.samples) - median(a.samples))[0];
+    const go = closed.find((w) => w.runtime === 'go' && pointKey(w) === pointKey(coro));
+    for (const [against, twin] of [['best-async', best], ['go', go]] as const) {
+      const samples = twin ? paired(coro.samples, twin.samples) : [];
+      if (!twin || !samples.length || (against === 'best-async' && !asyncTwins.some((w) => w.runtime === 'bun' || w.runtime === 'deno'))) continue;
+      out.push({ name: `peer ratio ${pointKey(coro)} corojs[${backendOf(coro)}]/${against}`, samples, higherIsBetter: true, headline: false,
+        unit: `throughput ratio corojs/${twin.runtime}`, sources: [pointSource(coro), pointSource(twin)] });
+    }
+  }
+  const awaitRungs = file.switch_ladder.filter((r) => r.rung.endsWith('-await') && r.samples.length);
+  const bestAwait = [...awaitRungs].sort((a, b) => a.ns_per_switch - b.ns_per_switch)[0];
+  const goRung = file.switch_ladder.find((r) => r.rung === 'go-goroutine' && r.samples.length);
+  for (const rung of file.switch_ladder.filter((r) => r.rung === 'corojs-fiber')) {
+    for (const [against, other] of [['best-await', awaitRungs.some((r) => r.rung === 'bun-await' || r.rung === 'deno-await') ? bestAwait : undefined], ['go', goRung]] as const) {
+      const samples = other ? paired(rung.samples, other.samples) : [];
+      if (!other || !samples.length) continue;
+      out.push({ name: `peer switch corojs-fiber[${backendOf(rung)}]/${against}`, samples, higherIsBetter: false, headline: false,
+        unit: `switch time ratio fiber/${other.rung}`, sources: [rungSource(rung), rungSource(other)] });
+    }
+  }
+  return out;
+}
 
 // `npm run compare -- --ab FILE`: every CoroJS measurement of the --ab build (old) and of this build (new) from
 // one run, interleaved repetition by repetition, so machine differences cancel: closed-loop throughput per

@@ -1,6 +1,7 @@
 // The README's results table, written from a result file (`npm run report`), so no figure in the README is
 // typed by hand: it sits between the two markers below and a test checks it against results/reference.json.
 import type { ResultFile, RuntimeName, WorkloadResult } from '../results/schema.js';
+import { PEERS } from '../runtimes.js';
 
 export const BEGIN_MARKER = '<!-- results-table: written by `npm run report` from results/reference.json; do not edit -->';
 export const END_MARKER = '<!-- /results-table -->';
@@ -14,8 +15,10 @@ interface Column { label: string; runtime: RuntimeName; backend?: string }
 function columnsOf(file: ResultFile): Column[] {
   const present = new Set(file.workloads.filter((w) => w.runtime === 'corojs').map((w) => w.fiber_backend ?? 'thread'));
   const coro = [...BACKEND_ORDER.filter((b) => present.has(b)), ...[...present].filter((b) => !BACKEND_ORDER.includes(b))];
+  // The peers (bun, deno, go) get a column when the file measured them.
+  const peers = PEERS.filter((p) => file.workloads.some((w) => w.runtime === p) || file.memory.some((m) => m.runtime === p));
   return [...coro.map((b) => ({ label: `corojs ${b}`, runtime: 'corojs' as RuntimeName, backend: b })),
-    { label: 'node18 (same V8)', runtime: 'node18' }, { label: 'node20', runtime: 'node20' }];
+    { label: 'node18 (same V8)', runtime: 'node18' }, { label: 'node20', runtime: 'node20' }, ...peers.map((p) => ({ label: p, runtime: p }))];
 }
 
 const matches = (c: Column) => (w: { runtime?: string; fiber_backend?: string }): boolean =>
@@ -53,8 +56,9 @@ export function readmeTable(file: ResultFile): string {
   const switchRow = columns.map((c) => {
     const rung = c.runtime === 'corojs'
       ? file.switch_ladder.find((r) => r.rung === 'corojs-fiber' && (r.fiber_backend ?? 'thread') === c.backend)
-      : file.switch_ladder.find((r) => r.rung === `${c.runtime}-await`);
-    return rung ? `${c.runtime === 'corojs' ? '' : '`await` '}${fmt(rung.ns_per_switch)}` : '-';
+      : file.switch_ladder.find((r) => r.rung === (c.runtime === 'go' ? 'go-goroutine' : `${c.runtime}-await`));
+    const how = c.runtime === 'corojs' ? '' : c.runtime === 'go' ? 'goroutine ' : '`await` ';
+    return rung ? `${how}${fmt(rung.ns_per_switch)}` : '-';
   });
   const raw = (name: string): string => {
     const rung = file.switch_ladder.find((r) => r.rung === name);
@@ -79,7 +83,7 @@ export function readmeTable(file: ResultFile): string {
     if (!file.workloads.some((w) => w.name === name && w.variant === variant && w.mode === 'open' && w.server_cpu_us_per_op !== undefined)) continue;
     rows.push([`${label}: server CPU µs per operation${rateOf(file, name, variant)} (equal offered load)`, ...columns.map((c) => cpuCell(file, c, name, variant))]);
   }
-  for (const [label, kind] of [['RSS per idle connection', 'idle-connections'], ['RSS per idle fiber / async function', 'idle-fibers']] as const) {
+  for (const [label, kind] of [['RSS per idle connection', 'idle-connections'], [`RSS per idle fiber / async function${columns.some((c) => c.runtime === 'go') ? ' / goroutine' : ''}`, 'idle-fibers']] as const) {
     const ofKind = file.memory.filter((m) => (m as { kind?: string }).kind === kind);
     if (!ofKind.length) continue;
     const count = Math.max(...ofKind.map((m) => m.idle_connections)); // the largest count measured

@@ -1,7 +1,9 @@
 // The terminal summary: one row per workload point (open-loop points: one per offered rate), a column per
 // runtime (CoroJS per fiber backend), the corojs/node throughput ratios, p99 latency, and where the generator
 // read it, the server's CPU per operation with the CoroJS/Node 20 ratio (the headline at equal offered load).
+import { peerMetrics, median } from '../compare/metrics.js';
 import type { ResultFile, RuntimeName, WorkloadResult } from '../results/schema.js';
+import { PEERS } from '../runtimes.js';
 
 const fmt = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 10) / 10));
 
@@ -28,8 +30,10 @@ export function summaryTable(file: ResultFile): string {
   const present = [...new Set(file.workloads.filter((w) => w.runtime === 'corojs').map((w) => w.fiber_backend ?? 'thread'))];
   const backends = [...BACKEND_ORDER.filter((b) => present.includes(b)), ...present.filter((b) => !BACKEND_ORDER.includes(b))];
   const short = backends.map((b) => ABBREV[b] ?? b);
-  const all = [...short, 'n18', 'n20'].join('/');
-  const rows: string[][] = [['workload', 'variant', 'mode', 'conns', ...short.map((b) => `coro-${b}/s`), 'node18/s', 'node20/s',
+  // The peers (bun, deno, go) present in the file get a column each, after the Nodes.
+  const peers = PEERS.filter((p) => file.workloads.some((w) => w.runtime === p));
+  const all = [...short, 'n18', 'n20', ...peers].join('/');
+  const rows: string[][] = [['workload', 'variant', 'mode', 'conns', ...short.map((b) => `coro-${b}/s`), 'node18/s', 'node20/s', ...peers.map((p) => `${p}/s`),
     ...short.flatMap((b) => [`${b}/n20`, `${b}/n18`]), `p99 us ${all}`, `cpu us/op ${all}`, ...short.map((b) => `cpu ${b}/n20`)]];
   const keyOf = (w: WorkloadResult): string => `${w.name}\u0000${w.variant}\u0000${w.mode}\u0000${w.offered_rate_per_s ?? ''}`;
   const keys = [...new Set(file.workloads.map(keyOf))];
@@ -38,14 +42,15 @@ export function summaryTable(file: ResultFile): string {
       file.workloads.find((w) => keyOf(w) === key && w.runtime === runtime && (runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === backend));
     const coro = backends.map((b) => pick('corojs', b));
     const [n18, n20] = [pick('node18'), pick('node20')];
-    const everyone = [...coro, n18, n20];
+    const peerPoints = peers.map((p) => pick(p));
+    const everyone = [...coro, n18, n20, ...peerPoints];
     const any = everyone.find((p) => p)!;
     const p99 = everyone.map((p) => (p && p.valid ? fmt(p.latency_us.p99) : '-')).join('/');
     const cpu = everyone.some((p) => p?.server_cpu_us_per_op !== undefined)
       ? everyone.map((p) => (p && p.valid && p.server_cpu_us_per_op !== undefined ? fmt(p.server_cpu_us_per_op) : '-')).join('/')
       : '';
     const rate = any.offered_rate_per_s;
-    rows.push([any.name, any.variant, rate ? `open@${fmt(rate)}` : any.mode, String(any.connections), ...coro.map(cell), cell(n18), cell(n20),
+    rows.push([any.name, any.variant, rate ? `open@${fmt(rate)}` : any.mode, String(any.connections), ...coro.map(cell), cell(n18), cell(n20), ...peerPoints.map(cell),
       ...coro.flatMap((c) => [ratio(c, n20), ratio(c, n18)]), p99, cpu, ...coro.map((c) => (cpu ? ratio(c, n20, cpuPerOp) : ''))]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -53,9 +58,13 @@ export function summaryTable(file: ResultFile): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const extra: string[] = [];
   for (const rung of file.switch_ladder) extra.push(`switch ${rung.rung}${rung.fiber_backend ? ` (${rung.fiber_backend})` : ''}: ${fmt(rung.ns_per_switch)} ns per one-way switch`);
-  for (const m of file.memory) extra.push(`memory ${m.runtime} ${m.idle_connections} idle: ${fmt(m.rss_per_connection_bytes)} B RSS each`);
+  for (const m of file.memory) extra.push(`memory ${m.runtime}${(m as { fiber_backend?: string }).fiber_backend ? `/${(m as { fiber_backend?: string }).fiber_backend}` : ''} ${m.idle_connections} ${(m as { kind?: string }).kind ?? 'idle-connections'}: ${fmt(m.rss_per_connection_bytes)} B RSS each`);
   for (const s of file.stack) extra.push(`stack ${s.stack_size_bytes / 1024} KiB: depth ${s.max_recursion_depth}, tls ${s.tls_handshake_ok ? 'ok' : 'FAIL'}, ${fmt(s.rss_per_fiber_bytes)} B/fiber, ${fmt(s.spawn_per_s)} spawn/s`);
   for (const [k, v] of Object.entries(file.conclusions ?? {})) extra.push(`${k}: ${v}`);
+  // The peers' ratios for the default (first) backend only: the others are in the dashboard and `npm run compare`.
+  const peerLines = peerMetrics(file).filter((m) => m.name.includes(`[${backends[0] ?? 'fcontext'}]`)).map((m) => `  ${m.name.replace(/^peer /, '')}: ${median(m.samples).toFixed(2)}x (${m.unit})`);
+  if (peerLines.length) extra.push('against the peers (information, not gated; ratios > 1 mean CoroJS is faster for throughput, slower for switch time):', ...peerLines);
+  for (const n of file.not_run ?? []) extra.push(`not run: ${n.target} ${n.workload}: ${n.reason.slice(0, 200)}`);
   const invalid = file.workloads.filter((w) => !w.valid).map((w) =>
     `  ${w.name} ${w.variant} ${w.runtime}${w.fiber_backend ? `[${w.fiber_backend}]` : ''} ${w.offered_rate_per_s ? `open@${fmt(w.offered_rate_per_s)}` : w.mode}: ${w.invalid_reason ?? ''}`);
   return [

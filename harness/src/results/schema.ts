@@ -2,7 +2,8 @@
 // bump SCHEMA_VERSION only when a field changes meaning or disappears.
 export const SCHEMA_VERSION = 1;
 
-export type RuntimeName = 'corojs' | 'node18' | 'node20';
+// bun, deno and go are the peers (issue 14): measured beside the others, never gated.
+export type RuntimeName = 'corojs' | 'node18' | 'node20' | 'bun' | 'deno' | 'go';
 export type LoadMode = 'closed' | 'open';
 
 export interface LatencySummaryUs {
@@ -17,8 +18,11 @@ export interface Environment {
   cpu_model: string;
   cores: number;
   kernel: string;
-  versions: { v8: string; libuv: string; openssl: string; node18: string; node20: string; corojs: string };
+  versions: { v8: string; libuv: string; openssl: string; node18: string; node20: string; corojs: string; bun?: string; deno?: string; deno_v8?: string; go?: string };
   flags: string[];
+  targets?: string[]; // the targets this run measured (--targets, default every installed one)
+  // The permission flags Deno ran each program with (per workload; <certDir> stands for the run's directory).
+  deno_permissions?: Record<string, string>;
   // Which CPUs the server and the load generator were pinned to (taskset lists).
   cpu_placement: { server: string; load_generator: string };
 }
@@ -119,6 +123,9 @@ export interface ResultFile {
   // What failed to run (a workload that threw, a server that never became ready, a missing addon or rung, a
   // fiber backend that fell back): `npm run lab` exits non-zero and `npm run compare` fails when present.
   errors?: RunError[];
+  // What a peer (bun, deno, go) did not run, with the reason (the error it printed, or why it is missing): peers
+  // are information beside the gated targets, so their failures are listed here, not in errors.
+  not_run?: NotRun[];
   // `npm run lab -- --ab REV`: the CoroJS build of REV, measured as extra targets interleaved with this build.
   ab?: AbSection;
 }
@@ -126,6 +133,13 @@ export interface ResultFile {
 export interface RunError {
   workload: string; // a workload name, or "targets" / "native-addon" for what every workload needs
   message: string;
+  target?: string; // the target that failed (its label), when one did
+}
+
+export interface NotRun {
+  workload: string; // a workload name, or "targets" when the peer is missing altogether
+  target: string; // bun, deno, go
+  reason: string;
 }
 
 export interface AbSection {

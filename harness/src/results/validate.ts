@@ -7,7 +7,7 @@ const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' &
 const isNumber = (v: Json): v is number => typeof v === 'number' && Number.isFinite(v);
 const isString = (v: Json): v is string => typeof v === 'string';
 
-const RUNTIMES = ['corojs', 'node18', 'node20'];
+const RUNTIMES = ['corojs', 'node18', 'node20', 'bun', 'deno', 'go'];
 const MODES = ['closed', 'open'];
 const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'];
 
@@ -66,6 +66,9 @@ export function validateResultFile(file: Json): string[] {
     }, problems));
   if ('errors' in f && !(Array.isArray(f.errors) && f.errors.every((e) => isObject(e) && isString(e.workload) && isString(e.message)))) {
     problems.push('errors: must be a list of {workload, message}');
+  }
+  if ('not_run' in f && !(Array.isArray(f.not_run) && f.not_run.every((e) => isObject(e) && isString(e.workload) && isString(e.target) && isString(e.reason)))) {
+    problems.push('not_run: must be a list of {workload, target, reason}');
   }
   checkInstructions('instructions', f.instructions, problems);
   if ('ab' in f && checkFields('ab', f.ab, { rev: isString, commit: isString, corojs: isString, workloads: Array.isArray, switch_ladder: Array.isArray }, problems)) {

@@ -1,10 +1,10 @@
 // Shared by the fiber runners (switch-ladder, fiber-micro, memory, stack-sweep): which programs to run on which
 // runtime and fiber backend, running them pinned, and the pure parts (output parsing, per-unit RSS, backends).
 import { readFileSync } from 'node:fs';
-import type { LabConfig } from '../lab-config.js';
+import { targetWanted, type LabConfig } from '../lab-config.js';
 import { runCommand } from '../process/run-command.js';
-import type { MemoryPoint, RunError, RuntimeName, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
-import { programArgv, runtimePaths, runtimeUnavailable } from '../runtimes.js';
+import type { MemoryPoint, NotRun, RunError, RuntimeName, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
+import { isPeer, programArgv, RUNTIMES, runtimePaths, runtimeUnavailable } from '../runtimes.js';
 
 // What a fiber runner adds to (structurally the suite's Section).
 export interface FiberSection {
@@ -14,6 +14,7 @@ export interface FiberSection {
   memory: MemoryPoint[];
   conclusions: Record<string, string>;
   errors: RunError[];
+  not_run: NotRun[];
 }
 
 // The fiber backends the lab measures CoroJS with, the default first.
@@ -22,7 +23,7 @@ export const FIBER_BACKENDS = ['fcontext', 'ucontext', 'thread'] as const;
 // One way to run a program: a runtime, and for CoroJS a fiber backend with the flags selecting it.
 export interface Target {
   runtime: RuntimeName;
-  label: string; // corojs-fcontext, corojs-ucontext, corojs-thread, node18, node20
+  label: string; // corojs-fcontext, corojs-ucontext, corojs-thread, node18, node20, bun, deno, go
   backend?: string; // corojs only: the backend Fiber.stats() reported
   flags: string[];
   binary?: string; // corojs only: another build than build/corojs (the --ab revision's)
@@ -146,30 +147,36 @@ async function corojsTargets(root: string, binary: string, ab: boolean): Promise
 }
 
 // The CoroJS targets, one per fiber backend that really runs, each followed by the same backend of the --ab
-// build when asked for (so old and new alternate), then node18, node20 (when built). Notes say what was
-// skipped and why.
-export async function fiberTargets(config: LabConfig, withNode = true, withAb = false): Promise<{ targets: Target[]; notes: string[] }> {
+// build when asked for (so old and new alternate), then node18, node20 (when built), then the peers bun, deno
+// and go (when installed), each only if --targets names it (default: all). Notes say what was skipped and why
+// (an error of the run); notRun lists the peers that are missing (information, unless --targets asked for them).
+export async function fiberTargets(config: LabConfig, withNode = true, withAb = false): Promise<{ targets: Target[]; notes: string[]; notRun: NotRun[] }> {
   const paths = runtimePaths(config.root);
-  const corojs = await corojsTargets(config.root, paths.corojs, false);
-  const wanted = (t: Target): boolean => !config.fiberBackends || config.fiberBackends.includes(t.backend ?? 'thread');
   const targets: Target[] = [];
-  const notes = [...corojs.notes];
-  const ab = withAb && config.abCorojs ? await corojsTargets(config.root, config.abCorojs, true) : null;
-  if (ab) notes.push(...ab.notes);
-  for (const target of corojs.targets.filter(wanted)) {
-    targets.push(target);
-    const old = ab?.targets.find((t) => t.backend === target.backend);
-    if (old) targets.push(old);
-  }
-  if (withNode) {
-    for (const runtime of ['node18', 'node20'] as const) {
-      const missing = runtimeUnavailable(paths, runtime);
-      if (missing) notes.push(`${runtime}: ${missing}`);
-      else targets.push({ runtime, label: runtime, flags: [] });
+  const notes: string[] = [];
+  const notRun: NotRun[] = [];
+  if (targetWanted(config, 'corojs')) {
+    const corojs = await corojsTargets(config.root, paths.corojs, false);
+    const wanted = (t: Target): boolean => !config.fiberBackends || config.fiberBackends.includes(t.backend ?? 'thread');
+    notes.push(...corojs.notes);
+    const ab = withAb && config.abCorojs ? await corojsTargets(config.root, config.abCorojs, true) : null;
+    if (ab) notes.push(...ab.notes);
+    for (const target of corojs.targets.filter(wanted)) {
+      targets.push(target);
+      const old = ab?.targets.find((t) => t.backend === target.backend);
+      if (old) targets.push(old);
     }
   }
-  return { targets, notes };
+  if (withNode) {
+    for (const runtime of RUNTIMES.filter((r) => r !== 'corojs' && targetWanted(config, r))) {
+      const missing = runtimeUnavailable(paths, runtime);
+      if (!missing) targets.push({ runtime, label: runtime, flags: [] });
+      else if (isPeer(runtime) && !config.targets) notRun.push({ workload: 'targets', target: runtime, reason: missing });
+      else notes.push(`${runtime}: ${missing}`);
+    }
+  }
+  return { targets, notes, notRun };
 }
 
-// The planned number of targets before probing (for progress estimates): both backends and both Nodes.
-export const PLANNED_TARGETS = FIBER_BACKENDS.length + 2;
+// The planned number of targets before probing (for progress estimates): every backend, both Nodes, the peers.
+export const PLANNED_TARGETS = FIBER_BACKENDS.length + RUNTIMES.length - 1;

@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../process/server-process.js';
 import type { Progress } from '../report/progress.js';
 import { median } from '../results/aggregate.js';
 import type { MemoryPoint } from '../results/schema.js';
+import { isPeer } from '../runtimes.js';
 import { ensureFiberCerts } from './fiber-certs.js';
 import { failureReason, fiberTargets, parseJsonLines, perUnitBytes, PLANNED_TARGETS, readVmRss, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
 
@@ -153,6 +154,12 @@ export async function idleConnectionsOnce(config: LabConfig, target: Target, n: 
   }
 }
 
+// A point that got no sample: noted, and for a peer listed as not run with the reason.
+function notRun(into: FiberSection, target: Target, what: string, reason: string, progress: Progress): void {
+  progress.note(`${what} ${target.label} failed: ${reason}`);
+  if (isPeer(target.runtime)) into.not_run.push({ workload: what.replace(' ', '/'), target: target.label, reason });
+}
+
 interface Collected {
   samples: number[];
   stack: number[];
@@ -247,15 +254,15 @@ export const memoryEntry = {
       for (const target of targets) {
         const c = slot(`conn\u0000${n}\u0000${target.label}`);
         if (c.samples.length) into.memory.push(memoryPoint(target, n, 'idle-connections', c, { server: 'tcp-echo' }));
-        else progress.note(`memory: idle-connections ${n} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
+        else notRun(into, target, `memory idle-connections ${n}`, c.failures[0] ?? 'no samples', progress);
       }
     }
     for (const n of idleFiberCounts(config)) {
       for (const target of targets) {
         const c = slot(`idle\u0000${n}\u0000${target.label}`);
-        const unit = target.runtime === 'corojs' ? 'sleeping fiber' : 'async function awaiting a timer';
+        const unit = target.runtime === 'corojs' ? 'sleeping fiber' : target.runtime === 'go' ? 'goroutine sleeping on a timer' : 'async function awaiting a timer';
         if (c.samples.length) into.memory.push(memoryPoint(target, n, 'idle-fibers', c, { unit }));
-        else progress.note(`memory: idle-fibers ${n} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
+        else notRun(into, target, `memory idle-fibers ${n}`, c.failures[0] ?? 'no samples', progress);
       }
     }
     for (const workload of hwmWorkloads) {
@@ -267,6 +274,8 @@ export const memoryEntry = {
     }
     const summary = memorySummary(into.memory);
     if (summary) into.conclusions.memory_per_fiber = summary;
+    const goroutines = goroutineComparison(into.memory);
+    if (goroutines) into.conclusions.stack_vs_goroutine = goroutines;
   },
 };
 
@@ -282,4 +291,21 @@ export function memorySummary(points: readonly MemoryPoint[]): string {
     parts.push(`${kind} at ${n}: ${at.map((p) => `${label(p)} ${(p.rss_per_connection_bytes / 1024).toFixed(1)} KiB`).join(', ')}`);
   }
   return parts.join('; ');
+}
+
+// What Go's growable stacks say about CoroJS's fixed one (issue 14): at the largest idle count both measured,
+// RSS and stack bytes per idle goroutine against per idle fiber on each CoroJS backend (derived from the points).
+export function goroutineComparison(points: readonly MemoryPoint[]): string | null {
+  type Idle = MemoryPoint & { kind?: string; fiber_backend?: string; stack_resident_per_fiber_bytes?: number };
+  const idle = (points as Idle[]).filter((p) => p.kind === 'idle-fibers');
+  const go = idle.filter((p) => p.runtime === 'go');
+  const fibers = idle.filter((p) => p.runtime === 'corojs');
+  const counts = go.map((p) => p.idle_connections).filter((n) => fibers.some((f) => f.idle_connections === n));
+  if (!counts.length) return null;
+  const n = Math.max(...counts);
+  const kib = (bytes: number | undefined): string => (bytes === undefined ? '?' : `${(bytes / 1024).toFixed(1)} KiB`);
+  const g = go.find((p) => p.idle_connections === n)!;
+  const parts = fibers.filter((f) => f.idle_connections === n).map((f) =>
+    `corojs/${f.fiber_backend ?? 'thread'} ${kib(f.rss_per_connection_bytes)} RSS (stack ${kib(f.stack_resident_per_fiber_bytes)} resident), ${(f.rss_per_connection_bytes / Math.max(1, g.rss_per_connection_bytes)).toFixed(1)}x the goroutine`);
+  return `at ${n} idle: a goroutine (stack starts small and grows by copying) costs ${kib(g.rss_per_connection_bytes)} RSS (stack ${kib(g.stack_resident_per_fiber_bytes)}); a fiber with the fixed 1 MiB stack: ${parts.join('; ')}`;
 }

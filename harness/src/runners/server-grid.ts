@@ -88,7 +88,7 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
       servers.set(target.label, await startServer(targetArgv(config, target, spec.name, ['0', '127.0.0.1', ...spec.serverArgs]), config.serverCpus));
     } catch (error) {
       unavailable.set(target.label, `server did not start: ${(error as Error).message.slice(0, 300)}`);
-      errors.push({ workload: spec.name, message: `${target.label}: ${unavailable.get(target.label)!}` });
+      errors.push({ workload: spec.name, message: `${target.label}: ${unavailable.get(target.label)!}`, target: target.label });
       progress.note(`${spec.name}: ${target.label} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`);
     }
   }

@@ -5,6 +5,8 @@
 //   corojs-fiber     two CoroJS fibers ping-ponging with Fiber.yield 100,000 times each, pinned with taskset,
 //                    once per fiber backend (fiber_backend from Fiber.stats().backend)
 //   node18/20-await  two async functions ping-ponging through promises (an await resumption per switch)
+//   bun/deno-await   the same Node twin on Bun and Deno
+//   go-goroutine     two goroutines ping-ponging over unbuffered channels, GOMAXPROCS=1 (baselines/go)
 // Repetitions are interleaved across rungs; ns_per_switch is the median of the samples.
 import type { LabConfig } from '../lab-config.js';
 import { loadNativeAddon } from '../native-addon.js';
@@ -42,6 +44,7 @@ export function rungOf(name: string, samples: readonly number[], extra: Partial<
 }
 
 function rungName(target: Target): string {
+  if (target.runtime === 'go') return 'go-goroutine'; // two goroutines on unbuffered channels, GOMAXPROCS=1
   return target.runtime === 'corojs' ? 'corojs-fiber' : `${target.runtime}-await`;
 }
 
@@ -87,7 +90,7 @@ export const switchLadderEntry = {
       const slot = perTarget.get(target.label)!;
       if (slot.samples.length === 0) {
         progress.note(`switch-ladder: ${target.label} failed: ${slot.failures[0] ?? 'no samples'}`);
-        into.errors.push({ workload: 'switch-ladder', message: `${target.label}: ${slot.failures[0] ?? 'no samples'}` });
+        into.errors.push({ workload: 'switch-ladder', message: `${target.label}: ${slot.failures[0] ?? 'no samples'}`, target: target.label });
         continue;
       }
       const extra: Record<string, unknown> = { runtime: target.runtime, method: `in-script hrtime, ${2 * SWITCH_YIELDS} one-way switches, taskset ${config.serverCpus}` };

@@ -1,0 +1,3 @@
+module corojs-lab/baselines/go
+
+go 1.19

@@ -1,0 +1,42 @@
+// tls-echo server (Go twin of baselines/tls-echo.ts): TLS echo, the certificate chosen by SNI in
+// GetCertificate (the first name's for an unknown or missing name), a goroutine per connection.
+// Usage: tls-echo <port> <host> <certDir> <name1,name2>; certDir holds <name>.key and <name>.crt.
+package main
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"corojs-lab/baselines/go/internal/lab"
+)
+
+func main() {
+	certDir := lab.Arg(2, ".")
+	names := strings.Split(lab.Arg(3, "a.lab.test,b.lab.test"), ",")
+	certs := map[string]*tls.Certificate{}
+	for _, name := range names {
+		cert, err := tls.LoadX509KeyPair(filepath.Join(certDir, name+".crt"), filepath.Join(certDir, name+".key"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		certs[name] = &cert
+	}
+	config := &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		if cert, ok := certs[hello.ServerName]; ok {
+			return cert, nil
+		}
+		return certs[names[0]], nil
+	}}
+	listener, err := net.Listen("tcp", net.JoinHostPort(lab.Arg(1, "127.0.0.1"), lab.Arg(0, "0")))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	lab.Ready(listener)
+	lab.Serve(tls.NewListener(listener, config), lab.Echo)
+}
