@@ -110,5 +110,7 @@ test('npm run lab -- --ab HEAD builds HEAD in build/ab/<short-sha>/ and measures
   assert.ok(!JSON.stringify(file).includes('from_ab_build'));
   const gate = compare('--ab', out);
   assert.ok(gate.status === 0 || gate.status === 1, gate.stderr);
-  assert.match(gate.stdout, /\* switch corojs-fiber\[thread\]/);
+  // The old-vs-new switch time is shown, kept out of the gate by harness/gate.json (bimodal on these VMs).
+  assert.match(gate.stdout, /^  switch corojs-fiber\[thread\] /m);
+  assert.match(gate.stdout, /not gated \(harness\/gate\.json\):[\s\S]*switch time is bimodal/);
 });
