@@ -17,6 +17,7 @@ import { aggregatePoint } from '../../build/ts/harness/src/results/aggregate.js'
 import { validateResultFile } from '../../build/ts/harness/src/results/validate.js';
 import { writeResultFile } from '../../build/ts/harness/src/results/write.js';
 import { sampleFromOutput } from '../../build/ts/harness/src/runners/self-timed.js';
+import { measureWithRetry } from '../../build/ts/harness/src/runners/server-grid.js';
 import { sampleResult } from './sample-result.mjs';
 
 test('histograms: percentiles in µs, encode/decode round trip, merge', () => {
@@ -220,4 +221,24 @@ test('the lab CLI: defaults, --quick, --only, --out, errors and --help', () => {
   assert.match(parseArgs(['--repetitions', '2'], root, {}).error, />= 3/);
   assert.match(parseArgs(['--bogus'], root, {}).error, /unknown argument/);
   assert.equal(parseArgs([], root, { LAB_SERVER_CPUS: '2', LAB_LOAD_CPUS: '3' }).config.serverCpus, '2');
+});
+
+test('an open-loop repetition whose generator missed its schedule is measured once more, and the record says so', async () => {
+  const self = { pid: process.pid, port: 1 };
+  const missed = { throughputPerS: 900, invalidReason: 'native generator behind its schedule: send lag p99 9000 us (limit 5000 us)', scheduleMissed: true };
+  const attempts = (...answers) => ({ calls: 0, measure() { return Promise.resolve(answers[this.calls++]); } });
+  const recovered = attempts(missed, { throughputPerS: 1000 });
+  const sample = await measureWithRetry(self, recovered, 'open', 1000);
+  assert.equal(recovered.calls, 2);
+  assert.equal(sample.invalidReason, undefined);
+  assert.equal(sample.retriedAfter, missed.invalidReason);
+  const point = aggregatePoint({ name: 'x', variant: 'v', runtime: 'node20', mode: 'open', connections: 1 }, [sample, { throughputPerS: 1000, serverCpuPct: 10, serverRssBytes: 0 }], 2);
+  assert.equal(point.valid, true);
+  assert.equal(point.repetitions[0].retried_after, missed.invalidReason);
+  // A second miss stands; a wrong answer is never retried.
+  const twice = attempts(missed, missed);
+  assert.match((await measureWithRetry(self, twice, 'open', 1000)).invalidReason, /behind its schedule/);
+  const wrong = attempts({ throughputPerS: 1000, invalidReason: '1 wrong answer(s)' });
+  assert.equal((await measureWithRetry(self, wrong, 'open', 1000)).invalidReason, '1 wrong answer(s)');
+  assert.equal(wrong.calls, 1);
 });

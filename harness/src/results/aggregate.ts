@@ -14,6 +14,8 @@ export interface RepetitionSample {
   sendLagP99Us?: number; // open loop: the generator's own send lag p99, µs
   generator?: string;
   invalidReason?: string; // set when this repetition cannot be trusted
+  scheduleMissed?: boolean; // open loop: invalid only because the generator missed its schedule
+  retriedAfter?: string; // measured again after a first attempt missed its schedule: that attempt's reason
 }
 
 export interface PointKey {
@@ -82,6 +84,7 @@ function repetitionRecord(r: RepetitionSample): RepetitionRecord {
   else if (r.latencyUs) record.latency_us = r.latencyUs;
   if (r.histogramUncorrected) record.latency_uncorrected_us = summarizeUs(decodeHistogram(r.histogramUncorrected));
   if (r.invalidReason) record.invalid_reason = r.invalidReason;
+  if (r.retriedAfter) record.retried_after = r.retriedAfter;
   return record;
 }
 

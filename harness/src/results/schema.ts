@@ -63,6 +63,7 @@ export interface RepetitionRecord {
   latency_us?: LatencySummaryUs; // corrected (open loop: from the intended send)
   latency_uncorrected_us?: LatencySummaryUs; // from the actual send
   invalid_reason?: string;
+  retried_after?: string; // open loop: the first attempt missed the generator's schedule for this reason and was measured again
 }
 
 export interface SwitchRung {

@@ -3,7 +3,7 @@
 import type { LabConfig } from '../lab-config.js';
 import type { LoadConfig } from '../loadgen/loadgen-protocol.js';
 import { runLoadgen } from '../loadgen/run-loadgen.js';
-import { loadInvalidReason } from '../loadgen/validity.js';
+import { loadInvalidReason, scheduleMissed } from '../loadgen/validity.js';
 import type { LoadMode } from '../results/schema.js';
 import type { Measured, ServerHandle } from './server-grid.js';
 
@@ -31,15 +31,16 @@ export async function measureLoad(base: LoadBase, server: ServerHandle, mode: Lo
   if (result.histogramUncorrected) measured.histogramUncorrected = result.histogramUncorrected;
   if (result.serverCpuPct !== undefined) measured.serverCpuPct = result.serverCpuPct;
   if (result.serverCpuUsPerOp !== undefined) measured.serverCpuUsPerOp = result.serverCpuUsPerOp;
-  const figures = { generator: `${result.generator} generator`, completed: result.completed, errors: result.errors, mismatches: result.mismatches, generatorCpuPct: result.cpuPct };
-  const why = loadInvalidReason({
-    ...figures,
+  const loadFigures = {
+    generator: `${result.generator} generator`, completed: result.completed, errors: result.errors, mismatches: result.mismatches, generatorCpuPct: result.cpuPct,
     ...(result.firstError ? { firstError: result.firstError } : {}),
     ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
     ...(result.lagP99Us !== undefined ? { lagP99Us: result.lagP99Us } : {}),
     ...(mode === 'open' && load.ratePerS ? { ratePerS: load.ratePerS, throughputPerS: result.throughputPerS } : {}),
-  }, mode);
+  };
+  const why = loadInvalidReason(loadFigures, mode);
   if (result.lagP99Us !== undefined) measured.sendLagP99Us = result.lagP99Us;
+  if (why && mode === 'open' && why === scheduleMissed(loadFigures)) measured.scheduleMissed = true;
   if (why) measured.invalidReason = why;
   return measured;
 }
