@@ -20,6 +20,7 @@ function report(kind, workload, before, after, extra = {}) {
     kind, workload, n, fibers,
     rss_before_bytes: before.rss, rss_after_bytes: after.rss,
     stack_resident_before_bytes: before.stats.stack_resident_bytes, stack_resident_after_bytes: after.stats.stack_resident_bytes,
+    handle_blocks_before_bytes: before.stats.handle_blocks_resident_bytes, handle_blocks_after_bytes: after.stats.handle_blocks_resident_bytes,
     malloc_before_bytes: before.stats.malloc_in_use_bytes, malloc_after_bytes: after.stats.malloc_in_use_bytes,
     v8_heap_before_bytes: before.stats.v8_heap_used_bytes, v8_heap_after_bytes: after.stats.v8_heap_used_bytes,
     stack_size: after.stats.stack_size, backend: after.stats.backend, ...extra,

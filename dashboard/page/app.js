@@ -168,9 +168,10 @@
       const part = (label, fn, i) => ({ label, data: split.map((m) => fn(m) / 1024), backgroundColor: PALETTE[i % PALETTE.length], stack: 'bytes' });
       chart(fiberGrid, 'Where an idle fiber\'s bytes go (KiB per fiber)', 'bar', [
         part('resident stack pages', (m) => m.parts.stack, 0),
-        part('C heap (V8 archived thread state, handle blocks, scheduler)', (m) => m.parts.malloc, 1),
-        part('V8 heap (JS objects)', (m) => m.parts.v8Heap, 2),
-        part('rest of RSS (allocator slack, page tables, other)', (m) => Math.max(0, m.bytes - m.parts.stack - m.parts.malloc - m.parts.v8Heap), 3),
+        part('V8 handle-scope blocks (resident)', (m) => m.parts.handleBlocks, 1),
+        part('C heap in use (V8 archived thread state, scheduler)', (m) => m.parts.malloc, 2),
+        part('V8 heap (JS objects)', (m) => m.parts.v8Heap, 3),
+        part('rest of RSS (allocator slack, other)', (m) => Math.max(0, m.bytes - m.parts.stack - m.parts.handleBlocks - m.parts.malloc - m.parts.v8Heap), 4),
       ], { labels, x: 'CoroJS backend @ idle fibers', y: 'KiB per fiber (stacked: sums to the RSS delta)', stacked: true });
     }
   }

@@ -24,7 +24,7 @@ export interface DashboardModel {
   percentiles: PercentilePlot[];
   load: LoadPlot[];
   ladder: Array<{ label: string; ns: number; samples: number[] }>;
-  memory: Array<{ label: string; kind: string; count: number; bytes: number; parts?: { stack: number; malloc: number; v8Heap: number } }>;
+  memory: Array<{ label: string; kind: string; count: number; bytes: number; parts?: { stack: number; handleBlocks: number; malloc: number; v8Heap: number } }>;
   sweep: Array<{ backend: string; points: Array<{ size: number; depth: number; rss: number; spawn: number; tls: boolean }> }>;
   // Go beside the sweep: RSS and stack bytes per idle goroutine (growable stacks), at the largest count measured.
   goroutine: { count: number; rss: number; stack?: number } | null;
@@ -122,7 +122,7 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
       const point = { label: target({ runtime: m.runtime, ...(m.fiber_backend ? { fiber_backend: m.fiber_backend } : {}) }), kind: m.kind ?? 'idle-connections', count: m.idle_connections, bytes: m.rss_per_connection_bytes };
       // Where an idle fiber's bytes go, when the run measured it (older result files did not).
       if (m.kind === 'idle-fibers' && m.malloc_per_fiber_bytes !== undefined && m.v8_heap_per_fiber_bytes !== undefined) {
-        return { ...point, parts: { stack: m.stack_resident_per_fiber_bytes ?? 0, malloc: m.malloc_per_fiber_bytes, v8Heap: m.v8_heap_per_fiber_bytes } };
+        return { ...point, parts: { stack: m.stack_resident_per_fiber_bytes ?? 0, handleBlocks: m.handle_blocks_per_fiber_bytes ?? 0, malloc: m.malloc_per_fiber_bytes, v8Heap: m.v8_heap_per_fiber_bytes } };
       }
       return point;
     }),

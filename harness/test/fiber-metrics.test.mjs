@@ -76,8 +76,8 @@ describe('RSS per fiber', () => {
     const line = `RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n: 1000, fibers: 1000, rss_before_bytes: 32e6, rss_after_bytes: 48e6, stack_resident_before_bytes: 16384, stack_resident_after_bytes: 8216384, backend: 'thread' })}`;
     assert.deepEqual(parseMemoryOutput(line), { kind: 'idle-fibers', workload: 'sleep', fibers: 1000, rss_per_fiber_bytes: 16000, stack_resident_per_fiber_bytes: 8200, backend: 'thread' });
     // The breakdown: C heap and V8 heap growth per fiber beside the resident stack.
-    const split = `RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n: 1000, fibers: 1000, rss_before_bytes: 32e6, rss_after_bytes: 43e6, malloc_before_bytes: 5e6, malloc_after_bytes: 10.2e6, v8_heap_before_bytes: 1e6, v8_heap_after_bytes: 1.6e6, backend: 'fcontext' })}`;
-    assert.deepEqual(parseMemoryOutput(split), { kind: 'idle-fibers', workload: 'sleep', fibers: 1000, rss_per_fiber_bytes: 11000, malloc_per_fiber_bytes: 5200, v8_heap_per_fiber_bytes: 600, backend: 'fcontext' });
+    const split = `RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n: 1000, fibers: 1000, rss_before_bytes: 32e6, rss_after_bytes: 43e6, handle_blocks_before_bytes: 0, handle_blocks_after_bytes: 4096e3, malloc_before_bytes: 5e6, malloc_after_bytes: 7.4e6, v8_heap_before_bytes: 1e6, v8_heap_after_bytes: 1.6e6, backend: 'fcontext' })}`;
+    assert.deepEqual(parseMemoryOutput(split), { kind: 'idle-fibers', workload: 'sleep', fibers: 1000, rss_per_fiber_bytes: 11000, handle_blocks_per_fiber_bytes: 4096, malloc_per_fiber_bytes: 2400, v8_heap_per_fiber_bytes: 600, backend: 'fcontext' });
     const node = `RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n: 10, fibers: 10, rss_before_bytes: 1000, rss_after_bytes: 21000 })}`;
     assert.deepEqual(parseMemoryOutput(node), { kind: 'idle-fibers', workload: 'sleep', fibers: 10, rss_per_fiber_bytes: 2000 });
     assert.equal(parseMemoryOutput('RESULT {"kind":"idle-fibers","fibers":0,"rss_before_bytes":1,"rss_after_bytes":2}'), null);

@@ -64,7 +64,7 @@ export function sampleResult({ seed = 1, scale = 1, noise = 0.03, repetitions = 
     rung('node18-await', 100), rung('node20-await', 90)];
   const stack = [64, 128, 256, 512, 1024, 2048, 4096, 8192].map((kib) => ({ stack_size_bytes: kib * 1024, max_recursion_depth: Math.round(kib * 13.3), tls_handshake_ok: kib > 64, rss_per_fiber_bytes: 7600, spawn_per_s: 19000, fiber_backend: 'thread' }));
   const memory = ['corojs', 'node18', 'node20'].flatMap((runtime) => [1000, 10000].map((n) => ({ runtime, idle_connections: n, rss_per_connection_bytes: runtime === 'corojs' ? 24000 : 7200, kind: 'idle-connections', ...(runtime === 'corojs' ? { fiber_backend: 'thread' } : {}) })));
-  memory.push({ runtime: 'corojs', idle_connections: 1000, rss_per_connection_bytes: 10800, kind: 'idle-fibers', fiber_backend: 'fcontext', stack_resident_per_fiber_bytes: 4096, malloc_per_fiber_bytes: 5200, v8_heap_per_fiber_bytes: 600 });
+  memory.push({ runtime: 'corojs', idle_connections: 1000, rss_per_connection_bytes: 10800, kind: 'idle-fibers', fiber_backend: 'fcontext', stack_resident_per_fiber_bytes: 4096, handle_blocks_per_fiber_bytes: 4096, malloc_per_fiber_bytes: 2400, v8_heap_per_fiber_bytes: 600 });
   return {
     schema_version: 1, created_at: createdAt, git_commit: commit,
     env: { cpu_model: 'Sample CPU @ 2.0GHz', cores: 2, kernel: '6.1.0', versions: { v8: '10.2.154.26-node.26', libuv: '1.44.2', openssl: '3.0.11', node18: '18.19.0', node20: '20.20.2', corojs: '0.1.0' }, flags: ['--quick'], cpu_placement: { server: '0', load_generator: '1' } },

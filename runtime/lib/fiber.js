@@ -25,7 +25,7 @@ const Fiber = Object.freeze({
     prim.sleep(Math.ceil(ms));
   },
   // { backend, live, created, switches, pooled, stack_size, stack_reserved_bytes, stack_resident_bytes,
-  //   malloc_in_use_bytes (the C heap), v8_heap_used_bytes }
+  //   handle_blocks_resident_bytes (V8's handle-scope blocks), malloc_in_use_bytes (the C heap), v8_heap_used_bytes }
   stats() { return prim.stats(); },
   // The calling fiber's id (0n for the main fiber).
   id() { return prim.id(); },

@@ -102,9 +102,11 @@ export interface MemoryPoint {
   unit?: string;
   samples?: number[];
   fiber_backend?: string;
-  // CoroJS fibers: where a unit's bytes go (medians): resident stack pages, the C heap (V8's archived thread
-  // state and handle-scope blocks, the scheduler's records), V8's heap (its JS objects); RSS minus these is the rest.
+  // CoroJS fibers: where a unit's bytes go (medians): resident stack pages, V8's handle-scope blocks (resident),
+  // the C heap in use (V8's archived thread state, the scheduler's records), V8's heap (its JS objects); RSS
+  // minus these is the rest.
   stack_resident_per_fiber_bytes?: number;
+  handle_blocks_per_fiber_bytes?: number;
   malloc_per_fiber_bytes?: number;
   v8_heap_per_fiber_bytes?: number;
 }

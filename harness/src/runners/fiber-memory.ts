@@ -38,7 +38,8 @@ export interface MemoryOutput {
   fibers: number;
   rss_per_fiber_bytes: number;
   stack_resident_per_fiber_bytes?: number;
-  malloc_per_fiber_bytes?: number; // C heap in use (V8's archived thread state, handle blocks, scheduler)
+  handle_blocks_per_fiber_bytes?: number; // V8 handle-scope blocks resident (their own mapping)
+  malloc_per_fiber_bytes?: number; // C heap in use (V8's archived thread state, the scheduler's records)
   v8_heap_per_fiber_bytes?: number; // V8 heap in use (the fiber's JS objects)
   backend?: string;
 }
@@ -56,6 +57,9 @@ export function parseMemoryOutput(stdout: string): MemoryOutput | null {
   };
   if (typeof r.stack_resident_before_bytes === 'number' && typeof r.stack_resident_after_bytes === 'number') {
     out.stack_resident_per_fiber_bytes = perUnitBytes(r.stack_resident_before_bytes, r.stack_resident_after_bytes, r.fibers);
+  }
+  if (typeof r.handle_blocks_before_bytes === 'number' && typeof r.handle_blocks_after_bytes === 'number') {
+    out.handle_blocks_per_fiber_bytes = perUnitBytes(r.handle_blocks_before_bytes, r.handle_blocks_after_bytes, r.fibers);
   }
   if (typeof r.malloc_before_bytes === 'number' && typeof r.malloc_after_bytes === 'number') {
     out.malloc_per_fiber_bytes = perUnitBytes(r.malloc_before_bytes, r.malloc_after_bytes, r.fibers);
@@ -163,6 +167,7 @@ function notRun(into: FiberSection, target: Target, what: string, reason: string
 interface Collected {
   samples: number[];
   stack: number[];
+  handleBlocks: number[];
   malloc: number[];
   v8Heap: number[];
   backend?: string;
@@ -180,6 +185,7 @@ function memoryPoint(target: Target, n: number, kind: string, c: Collected, extr
   };
   if (target.runtime === 'corojs') point.fiber_backend = c.backend ?? target.backend ?? 'thread';
   if (c.stack.length) point.stack_resident_per_fiber_bytes = Math.round(median(c.stack));
+  if (c.handleBlocks.length) point.handle_blocks_per_fiber_bytes = Math.round(median(c.handleBlocks));
   if (c.malloc.length) point.malloc_per_fiber_bytes = Math.round(median(c.malloc));
   if (c.v8Heap.length) point.v8_heap_per_fiber_bytes = Math.round(median(c.v8Heap));
   if (c.failures.length) point.failures = c.failures;
@@ -201,7 +207,7 @@ export const memoryEntry = {
     const collected = new Map<string, Collected>();
     const slot = (key: string): Collected => {
       let c = collected.get(key);
-      if (!c) collected.set(key, (c = { samples: [], stack: [], malloc: [], v8Heap: [], failures: [] }));
+      if (!c) collected.set(key, (c = { samples: [], stack: [], handleBlocks: [], malloc: [], v8Heap: [], failures: [] }));
       return c;
     };
     const record = (c: Collected, out: MemoryOutput | null, why: string): void => {
@@ -209,6 +215,7 @@ export const memoryEntry = {
       else {
         c.samples.push(out.rss_per_fiber_bytes);
         if (out.stack_resident_per_fiber_bytes !== undefined) c.stack.push(out.stack_resident_per_fiber_bytes);
+        if (out.handle_blocks_per_fiber_bytes !== undefined) c.handleBlocks.push(out.handle_blocks_per_fiber_bytes);
         if (out.malloc_per_fiber_bytes !== undefined) c.malloc.push(out.malloc_per_fiber_bytes);
         if (out.v8_heap_per_fiber_bytes !== undefined) c.v8Heap.push(out.v8_heap_per_fiber_bytes);
         if (out.backend) c.backend = out.backend;

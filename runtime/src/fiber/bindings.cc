@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "fiber/handle_block_pool.h"
 #include "fiber/scheduler.h"
 #include "kernel/args.h"
 #include "kernel/binding.h"
@@ -66,8 +67,9 @@ void StatsOf(const Args& info) {
   set("stack_size", static_cast<double>(stats.stack_size));
   set("stack_reserved_bytes", static_cast<double>(stats.stack_reserved_bytes));
   set("stack_resident_bytes", static_cast<double>(stats.stack_resident_bytes));
-  // Where an idle fiber's other bytes go (the fiber-memory runner's breakdown): the C heap holds V8's archived
-  // thread state and handle-scope blocks and the scheduler's records; V8's heap the fiber's JS objects.
+  // Where an idle fiber's other bytes go (the fiber-memory runner's breakdown): V8's handle-scope blocks (their
+  // own mapping), the C heap (V8's archived thread state, the scheduler's records) and V8's heap (JS objects).
+  set("handle_blocks_resident_bytes", static_cast<double>(HandleBlocksResidentBytes()));
   struct mallinfo2 c_heap = mallinfo2();
   set("malloc_in_use_bytes", static_cast<double>(c_heap.uordblks + c_heap.hblkhd));
   v8::HeapStatistics v8_heap;
