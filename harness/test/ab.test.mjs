@@ -55,15 +55,16 @@ test('compare --ab: the same build passes, a 15 % slower new build fails naming 
   const slower = compare('--ab', tempFile('slower.json', abFile({ oldSeed: 1001, oldScale: 1 / 0.85 })));
   assert.equal(slower.status, 1, slower.stdout);
   assert.match(slower.stdout, /regressed: throughput tcp-echo\/64B corojs\[thread\] -1\d\.\d%/);
-  assert.match(slower.stdout, /regressed: throughput fiber-micro\/pingpong corojs\[ucontext\] -1\d\.\d%/);
-  // harness/gate.json keeps the old-vs-new switch time (bimodal on these VMs) and dns out of the gate: shown, never a reason.
-  assert.doesNotMatch(slower.stdout, /regressed: (switch corojs-fiber|throughput dns)/);
+  assert.match(slower.stdout, /regressed: throughput tcp-echo\/4KiB corojs\[thread\] -1\d\.\d%/);
+  // harness/gate.json keeps the old-vs-new switch time and pingpong (bimodal on these VMs) and dns out of the
+  // gate: shown, never a reason.
+  assert.doesNotMatch(slower.stdout, /regressed: (switch corojs-fiber|throughput dns|throughput fiber-micro\/pingpong)/);
   assert.match(slower.stdout, /not gated \(harness\/gate\.json\):[\s\S]*switch time is bimodal/);
   const lost = abFile();
-  lost.workloads = lost.workloads.filter((w) => !(w.runtime === 'corojs' && w.name === 'fiber-micro'));
+  lost.workloads = lost.workloads.filter((w) => !(w.runtime === 'corojs' && w.name === 'tcp-echo' && w.variant === '4KiB'));
   const missing = compare('--ab', tempFile('lost.json', lost));
   assert.equal(missing.status, 1);
-  assert.match(missing.stdout, /throughput fiber-micro\/pingpong corojs\[thread\] missing in the new run \(fiber-micro\/pingpong closed corojs\[thread\] absent\)/);
+  assert.match(missing.stdout, /throughput tcp-echo\/4KiB corojs\[thread\] missing in the new run \(tcp-echo\/4KiB closed corojs\[thread\] absent\)/);
   // A gated point neither build measured validly leaves no metric on either side: under --strict it cannot be
   // tested, with the new side's reason; without --strict it is listed.
   const bothInvalid = abFile();
@@ -82,10 +83,10 @@ test('compare --ab: the same build passes, a 15 % slower new build fails naming 
   assert.equal(newBackend.status, 0, newBackend.stdout);
   assert.match(newBackend.stdout, /no old side \(the --ab build predates these fiber backends\): fcontext, \d+ metric/);
   const oldLost = abFile();
-  oldLost.ab.workloads = oldLost.ab.workloads.filter((w) => !(w.name === 'fiber-micro' && w.fiber_backend === 'ucontext'));
+  oldLost.ab.workloads = oldLost.ab.workloads.filter((w) => !(w.name === 'tcp-echo' && w.variant === '4KiB' && w.fiber_backend === 'ucontext'));
   const strictLost = compare('--ab', tempFile('old-lost.json', oldLost), '--strict');
   assert.equal(strictLost.status, 1, strictLost.stdout);
-  assert.match(strictLost.stdout, /cannot be tested: throughput fiber-micro\/pingpong corojs\[ucontext\] \(the --ab build has no valid measurement of it\)/);
+  assert.match(strictLost.stdout, /cannot be tested: throughput tcp-echo\/4KiB corojs\[ucontext\] \(the --ab build has no valid measurement of it\)/);
   const noAb = sampleResult();
   const usage = compare('--ab', tempFile('plain.json', noAb));
   assert.equal(usage.status, 2);
