@@ -12,7 +12,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"corojs-lab/baselines/go/internal/lab"
 )
@@ -83,21 +82,6 @@ func main() {
 			}
 			return nil
 		}
-		warm := lab.WorkersFor(workers, seconds/5, false, op)
-		cpu0, peer0 := lab.CPUSeconds(), lab.PeerCPUSeconds(peer)
-		t0 := time.Now()
-		run := lab.WorkersFor(workers, seconds, true, op)
-		elapsed := time.Since(t0).Seconds()
-		firstError := warm.FirstError
-		if firstError == "" {
-			firstError = run.FirstError
-		}
-		fields := map[string]interface{}{"variant": kind, "ops": run.Ops, "errors": warm.Errors + run.Errors, "seconds": elapsed,
-			"latency_ns": lab.LatencyPairs(run.Counts), "cpu_pct": (lab.CPUSeconds() - cpu0) / elapsed * 100,
-			"peer_cpu_pct": (lab.PeerCPUSeconds(peer) - peer0) / elapsed * 100, "rss_bytes": lab.StatusBytes("VmHWM")}
-		if firstError != "" {
-			fields["first_error"] = firstError
-		}
-		lab.Result(fields)
+		lab.MeasureVariant(kind, workers, seconds, peer, op)
 	}
 }

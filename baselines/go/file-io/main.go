@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"corojs-lab/baselines/go/internal/lab"
 )
@@ -147,20 +146,6 @@ func main() {
 			f.Close()
 		}
 		op := func(worker int) error { return operation(dir, kind, size, worker, chunk) }
-		warm := lab.WorkersFor(workers, seconds/5, false, op)
-		cpu0 := lab.CPUSeconds()
-		t0 := time.Now()
-		run := lab.WorkersFor(workers, seconds, true, op)
-		elapsed := time.Since(t0).Seconds()
-		firstError := warm.FirstError
-		if firstError == "" {
-			firstError = run.FirstError
-		}
-		fields := map[string]interface{}{"variant": variant, "ops": run.Ops, "errors": warm.Errors + run.Errors, "seconds": elapsed,
-			"latency_ns": lab.LatencyPairs(run.Counts), "cpu_pct": (lab.CPUSeconds() - cpu0) / elapsed * 100, "rss_bytes": lab.StatusBytes("VmHWM")}
-		if firstError != "" {
-			fields["first_error"] = firstError
-		}
-		lab.Result(fields)
+		lab.MeasureVariant(variant, workers, seconds, "", op)
 	}
 }

@@ -5,9 +5,7 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"net"
-	"os"
 
 	"corojs-lab/baselines/go/internal/lab"
 )
@@ -45,11 +43,5 @@ func serve(conn net.Conn) {
 }
 
 func main() {
-	listener, err := net.Listen("tcp", net.JoinHostPort(lab.Arg(1, "127.0.0.1"), lab.Arg(0, "0")))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lab.Ready(listener)
-	lab.Serve(listener, serve)
+	lab.Serve(lab.Listen(), serve)
 }

@@ -6,7 +6,6 @@ package main
 import (
 	"crypto/tls"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,11 +31,5 @@ func main() {
 		}
 		return certs[names[0]], nil
 	}}
-	listener, err := net.Listen("tcp", net.JoinHostPort(lab.Arg(1, "127.0.0.1"), lab.Arg(0, "0")))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lab.Ready(listener)
-	lab.Serve(tls.NewListener(listener, config), lab.Echo)
+	lab.Serve(tls.NewListener(lab.Listen(), config), lab.Echo)
 }

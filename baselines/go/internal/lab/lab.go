@@ -106,6 +106,30 @@ func WorkersFor(workers int, seconds float64, record bool, op func(worker int) e
 	return total
 }
 
+// MeasureVariant is one variant of a self-timed program: `workers` goroutines loop on op for a fifth of
+// `seconds` (warm-up), then for `seconds` timed, and the variant's RESULT line is printed; with a peer pid
+// (dns: dnsmasq) its CPU over the timed window too.
+func MeasureVariant(variant string, workers int, seconds float64, peer string, op func(worker int) error) {
+	warm := WorkersFor(workers, seconds/5, false, op)
+	cpu0, peer0 := CPUSeconds(), PeerCPUSeconds(peer)
+	t0 := time.Now()
+	run := WorkersFor(workers, seconds, true, op)
+	elapsed := time.Since(t0).Seconds()
+	fields := map[string]interface{}{"variant": variant, "ops": run.Ops, "errors": warm.Errors + run.Errors, "seconds": elapsed,
+		"latency_ns": LatencyPairs(run.Counts), "cpu_pct": (CPUSeconds() - cpu0) / elapsed * 100, "rss_bytes": StatusBytes("VmHWM")}
+	if peer != "" {
+		fields["peer_cpu_pct"] = (PeerCPUSeconds(peer) - peer0) / elapsed * 100
+	}
+	firstError := warm.FirstError
+	if firstError == "" {
+		firstError = run.FirstError
+	}
+	if firstError != "" {
+		fields["first_error"] = firstError
+	}
+	Result(fields)
+}
+
 // LatencyPairs turns the counts into the [[ns, count], ...] of the RESULT line.
 func LatencyPairs(counts map[float64]int64) [][2]float64 {
 	out := make([][2]float64, 0, len(counts))
@@ -155,6 +179,18 @@ func Result(fields map[string]interface{}) {
 		panic(err)
 	}
 	fmt.Println("RESULT " + string(data))
+}
+
+// Listen listens on the server's arguments ([port] [host], default 0 and 127.0.0.1) and prints the line the
+// harness waits for; it exits with the error when it cannot.
+func Listen() net.Listener {
+	listener, err := net.Listen("tcp", net.JoinHostPort(Arg(1, "127.0.0.1"), Arg(0, "0")))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	Ready(listener)
+	return listener
 }
 
 // Ready prints the line the harness waits for.
