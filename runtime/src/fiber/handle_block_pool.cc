@@ -19,15 +19,13 @@ size_t HandleBlocksResidentBytes() { return 0; }
 #else
 
 #include <sys/mman.h>
-#include <unistd.h>
-
-#include <vector>
 
 #include <atomic>
 #include <cstddef>
-#include <cstdint>
 #include <mutex>
 #include <new>
+
+#include "fiber/stack.h"
 
 namespace {
 
@@ -54,13 +52,7 @@ class HandleBlockPool {
   size_t ResidentBytes() {
     std::lock_guard<std::mutex> lock(mutex_);
     char* base = base_.load(std::memory_order_relaxed);
-    if (base == nullptr || used_ == 0) return 0;
-    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    std::vector<unsigned char> resident((used_ + page - 1) / page);
-    if (mincore(base, used_, resident.data()) != 0) return 0;
-    size_t pages = 0;
-    for (unsigned char r : resident) pages += r & 1;
-    return pages * page;
+    return base == nullptr ? 0 : corojs::ResidentBytesOf(base, used_);
   }
 
   bool Owns(const void* p) const {

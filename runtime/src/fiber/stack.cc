@@ -64,18 +64,20 @@ FiberStack::~FiberStack() {
 #endif
 }
 
-size_t FiberStack::ResidentBytes() const {
+size_t ResidentBytesOf(const void* start, size_t bytes) {
 #ifdef _WIN32
-  return size_;
+  return bytes;
 #else
   size_t page = PageSize();
-  std::vector<unsigned char> vec(size_ / page);
-  if (mincore(low_, size_, vec.data()) != 0) return 0;
+  std::vector<unsigned char> vec((bytes + page - 1) / page);
+  if (mincore(const_cast<void*>(start), bytes, vec.data()) != 0) return 0;
   size_t resident = 0;
   for (unsigned char v : vec) resident += (v & 1) ? page : 0;
   return resident;
 #endif
 }
+
+size_t FiberStack::ResidentBytes() const { return ResidentBytesOf(low_, size_); }
 
 void FiberStack::Release(void* keep_above) const {
 #ifndef _WIN32
