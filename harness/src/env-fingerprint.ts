@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LabConfig } from './lab-config.js';
 import type { Environment } from './results/schema.js';
-import { DENO_PERMISSIONS, PEERS, programArgv, runtimePaths } from './runtimes.js';
+import { denoPermissionsRecord, programArgv, RUNTIMES, runtimePaths } from './runtimes.js';
 import { targetWanted } from './lab-config.js';
 
 function quietly(file: string, args: readonly string[], cwd?: string): string {
@@ -78,8 +78,8 @@ export function environment(config: LabConfig, flags: readonly string[]): Enviro
       ...peers,
     },
     flags: [...flags],
-    targets: ['corojs', 'node18', 'node20', ...PEERS].filter((t) => targetWanted(config, t)),
-    ...(targetWanted(config, 'deno') ? { deno_permissions: { ...DENO_PERMISSIONS } } : {}),
+    targets: RUNTIMES.filter((t) => targetWanted(config, t)),
+    ...(targetWanted(config, 'deno') ? { deno_permissions: denoPermissionsRecord() } : {}),
     cpu_placement: { server: config.serverCpus, load_generator: config.loadCpus },
   };
 }

@@ -34,22 +34,28 @@ export function runtimePaths(root: string): RuntimePaths {
 
 // Deno grants reading the process's own /proc entries (CPU time, RSS) only with --allow-all: the programs
 // that time themselves get it, the servers and the switch rung get no more than the network (and certificates).
-const DENO_ALL = ['--allow-all'];
-export const DENO_PERMISSIONS: Record<string, string> = {
-  'tcp-echo': '--allow-net=127.0.0.1',
-  'http-hello': '--allow-net=127.0.0.1',
-  'tls-echo': '--allow-net=127.0.0.1 --allow-read=<certDir>',
-  'fiber-micro': 'switch and probe: none; timed variants: --allow-all (they read /proc/self, which Deno grants only with it)',
-  'fiber-memory': '--allow-all (reads /proc/self/status)',
-  'file-io': '--allow-all (reads /proc/self/stat and status beside its files)',
-  dns: '--allow-all (reads /proc/self and dnsmasq\'s /proc/<pid>/stat)',
-};
-
 export function denoPermissions(workload: string, args: readonly string[]): string[] {
   if (workload === 'tcp-echo' || workload === 'http-hello') return ['--allow-net=127.0.0.1'];
   if (workload === 'tls-echo') return ['--allow-net=127.0.0.1', `--allow-read=${args[2] ?? '.'}`];
   if (workload === 'fiber-micro' && (args[0] === 'switch' || args[0] === 'probe')) return [];
-  return DENO_ALL;
+  return ['--allow-all'];
+}
+
+// The permissions each Deno program runs with, for the result's environment: what denoPermissions gives, per
+// workload (fiber-micro's switch rung and its timed variants apart).
+export function denoPermissionsRecord(): Record<string, string> {
+  const flags = (workload: string, args: readonly string[]): string => denoPermissions(workload, args).join(' ') || 'none';
+  const serverArgs = ['0', '127.0.0.1', '<certDir>'];
+  const record: Record<string, string> = {};
+  for (const workload of ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-memory']) record[workload] = flags(workload, serverArgs);
+  record['fiber-micro switch'] = flags('fiber-micro', ['switch']);
+  record['fiber-micro timed variants'] = flags('fiber-micro', ['pingpong']);
+  return record;
+}
+
+// The binary that runs a program on `runtime` (Go's twins are one binary per workload: see programArgv).
+function binaryOf(paths: RuntimePaths, runtime: Exclude<RuntimeName, 'go'>): string {
+  return { corojs: paths.corojs, node18: paths.node18, node20: paths.node20, bun: paths.bun, deno: paths.deno }[runtime];
 }
 
 // The program for `workload` on `runtime`: workloads/<name>.mjs on CoroJS, build/go/<name> on Go, and
@@ -60,8 +66,7 @@ export function programArgv(paths: RuntimePaths, runtime: RuntimeName, workload:
   const program = path.join(paths.root, 'build/ts/baselines', `${workload}.js`);
   // NO_COLOR: Deno's error messages (a failed point's reason) without terminal colour codes.
   if (runtime === 'deno') return ['env', 'NO_COLOR=1', paths.deno, 'run', '--no-prompt', ...denoPermissions(workload, args), ...runtimeFlags, program, ...args];
-  const binary = runtime === 'node18' ? paths.node18 : runtime === 'bun' ? paths.bun : paths.node20;
-  return [binary, ...runtimeFlags, program, ...args];
+  return [binaryOf(paths, runtime), ...runtimeFlags, program, ...args];
 }
 
 // Why a runtime cannot run at all (binary missing), or null.
@@ -70,7 +75,7 @@ export function runtimeUnavailable(paths: RuntimePaths, runtime: RuntimeName): s
   if (runtime === 'go') {
     return existsSync(path.join(paths.goDir, 'tcp-echo')) ? null : `${paths.goDir} has no Go twins (the build needs Debian's golang-go: scripts/setup.sh)`;
   }
-  const binary = runtime === 'corojs' ? paths.corojs : runtime === 'node18' ? paths.node18 : runtime === 'bun' ? paths.bun : paths.deno;
+  const binary = binaryOf(paths, runtime);
   if (existsSync(binary)) return null;
   return runtime === 'bun' || runtime === 'deno' ? `${binary} not installed (npm devDependency ${runtime}: npm ci)` : `${binary} not built`;
 }
