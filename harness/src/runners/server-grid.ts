@@ -80,8 +80,8 @@ async function measureRepetition(server: RunningServer, variant: VariantSpec, mo
   return sample;
 }
 
-// One repetition; an open-loop one whose generator missed its schedule (a hiccup on the 2-core VM's load core:
-// other processes, the generator's own V8 threads) is measured once more, and its record keeps the first
+// One repetition; an open-loop one whose generator missed its schedule (a hiccup on the 2-core VM's load core,
+// where any other process delays its wake-ups by milliseconds) is measured once more, and its record keeps the first
 // attempt's reason. A second miss stands and makes the point invalid.
 export async function measureWithRetry(server: RunningServer, variant: VariantSpec, mode: LoadMode, ratePerS?: number): Promise<RepetitionSample> {
   const first = await measureRepetition(server, variant, mode, ratePerS);
