@@ -143,16 +143,25 @@ test('open loop: a slow server shows as corrected latency, not as generator lag'
   // 50 ms on a fixed per-connection schedule, so the old "sent - intended" lag would reach 10 ms; here a due
   // arrival takes whichever connection is free, waits only when both are held, and that wait is the server's
   // latency (from the intended time), not the generator's lag.
-  const slow = net.createServer((socket) => {
-    let n = 0;
-    socket.on('data', (chunk) => setTimeout(() => socket.write(chunk), n++ % 3 === 2 ? 60 : 1));
-    socket.on('error', () => {});
-  });
-  const { result } = await load(slow, { mode: 'open', ratePerS: 40, connections: 2, durationS: 1.5 });
-  assert.equal(result.errors + result.mismatches, 0, result.firstError);
-  assert.ok(result.lagP99Us < 5000, `generator lag p99 ${result.lagP99Us} us`);
+  // At 40/s for 1.5 s the p99 is the worst of ~60 sends, so one stall of this shared VM (the generator's
+  // thread not scheduled for 5+ ms: seen in ~1 run in 6) decides it. The old schedule lags on every third
+  // operation, every run; a stall does not repeat. So, like the lab's measureWithRetry, a run whose lag
+  // misses is measured again, up to three runs, and every run must show the holds as latency.
   const { decodeHistogram } = await import('../../build/ts/harness/src/recorders/histogram.js');
-  assert.ok(decodeHistogram(result.histogram).getValueAtPercentile(99) >= 60e6, 'corrected latency includes the 60 ms holds');
+  const lags = [];
+  for (let run = 0; run < 3; run++) {
+    const slow = net.createServer((socket) => {
+      let n = 0;
+      socket.on('data', (chunk) => setTimeout(() => socket.write(chunk), n++ % 3 === 2 ? 60 : 1));
+      socket.on('error', () => {});
+    });
+    const { result } = await load(slow, { mode: 'open', ratePerS: 40, connections: 2, durationS: 1.5 });
+    assert.equal(result.errors + result.mismatches, 0, result.firstError);
+    assert.ok(decodeHistogram(result.histogram).getValueAtPercentile(99) >= 60e6, 'corrected latency includes the 60 ms holds');
+    lags.push(result.lagP99Us);
+    if (result.lagP99Us < 5000) return;
+  }
+  assert.fail(`generator lag p99 at or above 5000 us in every run: ${lags.join(', ')} us`);
 });
 
 test('server CPU per operation is the server\'s CPU over the window divided by the operations answered', { skip }, async () => {
