@@ -1,8 +1,10 @@
 // `npm run report [-- RESULT.json]`: writes the README's results table from a result file (default
-// results/reference.json), between its markers. Exit 2 on an unreadable file or a README without markers.
+// results/reference.json), and docs/ARCHITECTURE.md's switch-profile table from results/switch-profile.json,
+// each between its markers. Exit 2 on an unreadable file or a document without markers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSwitchProfile, withSwitchProfileTable } from './profile/switch-profile.js';
 import { withTable } from './report/readme-table.js';
 import type { ResultFile } from './results/schema.js';
 
@@ -13,6 +15,9 @@ try {
   const file = JSON.parse(readFileSync(resultPath, 'utf8')) as ResultFile;
   writeFileSync(readmePath, withTable(readFileSync(readmePath, 'utf8'), file));
   console.log(`report: README.md's results table written from ${path.relative(root, resultPath)}`);
+  const docsPath = path.join(root, 'docs/ARCHITECTURE.md');
+  writeFileSync(docsPath, withSwitchProfileTable(readFileSync(docsPath, 'utf8'), readSwitchProfile(path.join(root, 'results/switch-profile.json'))));
+  console.log('report: docs/ARCHITECTURE.md\'s switch-profile table written from results/switch-profile.json');
 } catch (error) {
   console.error(`report: ${(error as Error).message}`);
   process.exit(2);
