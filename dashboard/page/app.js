@@ -4,7 +4,7 @@
   'use strict';
   const data = window.LAB_DATA;
   const main = document.getElementById('main');
-  const COLORS = { 'corojs (fcontext)': '#dc2626', 'corojs (thread)': '#2563eb', 'corojs (ucontext)': '#7c3aed', node18: '#059669', node20: '#d97706', bun: '#be185d', deno: '#0891b2', go: '#4b5563' };
+  const COLORS = { 'corojs-fcontext': '#dc2626', 'corojs-thread': '#2563eb', 'corojs-ucontext': '#7c3aed', node18: '#059669', node20: '#d97706', bun: '#be185d', deno: '#0891b2', go: '#4b5563' };
   const PALETTE = ['#2563eb', '#7c3aed', '#059669', '#d97706', '#dc2626', '#0891b2', '#4b5563', '#be185d'];
   const color = (label, i) => COLORS[label] || PALETTE[i % PALETTE.length];
   const INVALID = 'rgba(160, 160, 160, 0.45)';
@@ -178,7 +178,7 @@
   for (const sweep of data.sweep) {
     const labels = sweep.points.map((p) => (p.size >= 1 << 20 ? `${p.size >> 20} MiB` : `${p.size >> 10} KiB`));
     const marked = (fn) => sweep.points.map((p) => (p.size === 1 << 20 ? '#dc2626' : fn(p)));
-    chart(fiberGrid, `Stack-size sweep (${sweep.backend} backend): deepest recursion; 1 MiB (spec) in red`, 'bar', [{
+    chart(fiberGrid, `Stack-size sweep (${sweep.target}): deepest recursion; 1 MiB (spec) in red`, 'bar', [{
       label: 'frames before RangeError', data: sweep.points.map((p) => p.depth), backgroundColor: marked((p) => (p.tls ? '#2563eb' : INVALID)),
     }], { labels, x: 'fiber stack size (grey: TLS handshake failed)', y: 'max recursion depth (frames, log)', yType: 'logarithmic' });
     // Go's goroutines start small and grow by copying: their idle cost is the same at every reserved size.
@@ -186,7 +186,7 @@
       { label: `Go: RSS per idle goroutine (KiB, ${data.goroutine.count})`, data: sweep.points.map(() => data.goroutine.rss / 1024), backgroundColor: COLORS.go },
       ...(data.goroutine.stack !== undefined ? [{ label: 'Go: stack per idle goroutine (KiB)', data: sweep.points.map(() => data.goroutine.stack / 1024), backgroundColor: '#9ca3af' }] : []),
     ] : [];
-    chart(fiberGrid, `Stack-size sweep (${sweep.backend} backend): memory and spawn rate; 1 MiB marked${go.length ? '; Go beside it' : ''}`, 'bar', [
+    chart(fiberGrid, `Stack-size sweep (${sweep.target}): memory and spawn rate; 1 MiB marked${go.length ? '; Go beside it' : ''}`, 'bar', [
       { label: 'RSS per idle fiber (KiB)', data: sweep.points.map((p) => p.rss / 1024), backgroundColor: marked(() => '#059669') },
       { label: 'spawn+join per ms', data: sweep.points.map((p) => p.spawn / 1000), backgroundColor: marked(() => '#d97706') },
       ...go,

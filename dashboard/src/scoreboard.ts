@@ -7,7 +7,7 @@
 // A cell that cannot be compared says why (the invalid point's reason).
 import { mannWhitneyLess } from '../../harness/src/compare/mann-whitney.js';
 import { median } from '../../harness/src/compare/metrics.js';
-import type { ResultFile, WorkloadResult } from '../../harness/src/results/schema.js';
+import { targetLabel, type ResultFile, type WorkloadResult } from '../../harness/src/results/schema.js';
 
 export const SCOREBOARD_ALPHA = 0.05; // the gate's default (npm run compare --alpha)
 
@@ -37,13 +37,11 @@ function perRepetition(w: WorkloadResult, metric: ScoreMetric): number[] {
   return reps.map((r) => (metric === 'cpu/op' ? r.server_cpu_us_per_op : r.latency_us?.p99)).filter((x): x is number => typeof x === 'number' && x > 0);
 }
 
-const describe = (w: WorkloadResult): string => (w.runtime === 'corojs' ? `corojs (${w.fiber_backend ?? 'thread'})` : w.runtime);
-
 export function compareEntry(metric: ScoreMetric, coro: WorkloadResult | undefined, other: WorkloadResult | undefined, alpha = SCOREBOARD_ALPHA): ScoreEntry {
   const at = metric !== 'throughput' && (coro?.offered_rate_per_s ?? other?.offered_rate_per_s) ? `${Math.round((coro?.offered_rate_per_s ?? other?.offered_rate_per_s)!)}/s` : undefined;
   const none = (reason: string): ScoreEntry => ({ metric, ratio: null, low: null, high: null, verdict: 'not comparable', words: 'not comparable', reason, ...(at ? { at } : {}) });
   if (!coro || !other) return none(`no ${!coro ? 'CoroJS' : 'async/await'} point`);
-  for (const w of [coro, other]) if (!w.valid) return none(`${describe(w)} invalid: ${w.invalid_reason ?? 'no reason given'}`);
+  for (const w of [coro, other]) if (!w.valid) return none(`${targetLabel(w)} invalid: ${w.invalid_reason ?? 'no reason given'}`);
   const a = perRepetition(coro, metric);
   const b = perRepetition(other, metric);
   if (a.length === 0 || b.length === 0) return none(`no per-repetition ${metric} figures`);
@@ -66,16 +64,17 @@ export function buildScoreboard(file: ResultFile): ScoreRow[] {
   for (const pair of pairs) {
     const [workload, variant] = pair.split('\u0000') as [string, string];
     const points = file.workloads.filter((w) => w.name === workload && w.variant === variant);
-    const backends = [...new Set(points.filter((w) => w.runtime === 'corojs').map((w) => w.fiber_backend ?? 'thread'))];
+    const coroTargets = [...new Map(points.filter((w) => w.runtime === 'corojs').map((w) => [targetLabel(w), w])).keys()];
     // Equal offered load: the open-loop ladder's highest rate that was offered to every target.
     const rates = [...new Set(points.filter((w) => w.mode === 'open' && w.offered_rate_per_s).map((w) => w.offered_rate_per_s!))].sort((x, y) => y - x);
     const cells: ScoreCell[] = [];
     // Against each async/await target and Go that measured this point (the Nodes, then the peers present).
     const others = ['node18', 'node20', 'bun', 'deno', 'go'].filter((r) => r.startsWith('node') || points.some((w) => w.runtime === r));
-    for (const backend of backends) {
+    for (const coro of coroTargets) {
       for (const against of others) {
-        const pick = (mode: string, rate?: number) => (runtime: string): WorkloadResult | undefined =>
-          points.find((w) => w.mode === mode && w.runtime === runtime && (runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === backend) && (rate === undefined || w.offered_rate_per_s === rate));
+        // `corojs` stands for this cell's CoroJS target; any other name is a runtime (its label).
+        const pick = (mode: string, rate?: number) => (side: string): WorkloadResult | undefined =>
+          points.find((w) => w.mode === mode && targetLabel(w) === (side === 'corojs' ? coro : side) && (rate === undefined || w.offered_rate_per_s === rate));
         const entries: ScoreEntry[] = [];
         const closedCoro = pick('closed')('corojs');
         const closedOther = pick('closed')(against);
@@ -86,7 +85,7 @@ export function buildScoreboard(file: ResultFile): ScoreRow[] {
           if (c?.server_cpu_us_per_op !== undefined || o?.server_cpu_us_per_op !== undefined) entries.push(compareEntry('cpu/op', c, o));
           entries.push(compareEntry('p99', c, o));
         }
-        if (entries.length) cells.push({ coro: `corojs (${backend})`, against, entries });
+        if (entries.length) cells.push({ coro, against, entries });
       }
     }
     if (cells.length) rows.push({ workload, variant, cells });

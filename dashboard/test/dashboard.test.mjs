@@ -1,6 +1,7 @@
 // The dashboard in a real headless Chromium (Debian's, driven by playwright-core): the page renders from a
 // generated sample result with no network, every chart canvas has drawn data with a title and labelled axes,
-// invalid runs are listed, and the console has no errors. Saves a screenshot under results/dashboard/.
+// invalid runs are listed, and the console has no errors; the trends join a schema v1 file and a v2 one.
+// Saves a screenshot under results/dashboard/.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,20 +10,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { sampleResult } from '../../harness/test/sample-result.mjs';
+import { asV1, sampleResult } from '../../harness/test/sample-result.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'build/ts/harness/src/dashboard-cli.js');
+const CLI = join(ROOT, 'build/ts/dashboard/src/dashboard-cli.js');
 
 test('the dashboard renders every chart from a sample result, offline, without console errors', { timeout: 120000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'corojs-dashboard-'));
   const older = join(dir, 'older.json');
   const newer = join(dir, 'newer.json');
-  writeFileSync(older, JSON.stringify(sampleResult({ seed: 1, commit: '1111111aaaa', createdAt: '2026-11-24T10:00:00.000Z' })));
+  writeFileSync(older, JSON.stringify(asV1(sampleResult({ seed: 1, commit: '1111111aaaa', createdAt: '2026-11-24T10:00:00.000Z' }))));
   writeFileSync(newer, JSON.stringify(sampleResult({ seed: 2, scale: 1.1, commit: '2222222bbbb', createdAt: '2026-11-25T10:00:00.000Z' })));
   const outDir = join(dir, 'dashboard');
   const render = spawnSync(process.execPath, [CLI, older, newer, '--out-dir', outDir], { encoding: 'utf8' });
   assert.equal(render.status, 0, render.stderr);
+  assert.match(render.stdout, /\(2 result file\(s\)\)/, 'the v1 file is read, not skipped');
   const html = readFileSync(join(outDir, 'index.html'), 'utf8');
   assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/i, 'self-contained: no external scripts or styles');
 
@@ -65,6 +67,8 @@ test('the dashboard renders every chart from a sample result, offline, without c
     }
     const hdr = charts.find((c) => /latency by percentile/.test(c.title));
     assert.equal(hdr.xType, 'logarithmic');
+    const trend = charts.find((c) => /Trend: tcp-echo throughput ratios/.test(c.title));
+    assert.deepEqual(trend.xTicks, ['1111111a', '2222222b'], 'the v1 file and the v2 file each give a trend point');
     const text = await page.textContent('body');
     assert.match(text, /Invalid measurements \(2\)/);
     // The scoreboard opens the page: one row per workload/variant, CoroJS backends against each async target.
@@ -75,7 +79,7 @@ test('the dashboard renders every chart from a sample result, offline, without c
         rows: [...table.querySelectorAll('tr')].slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)) };
     });
     assert.match(board.title, /Scoreboard/);
-    assert.deepEqual(board.headers.slice(1), ['corojs (thread) vs node18', 'corojs (thread) vs node20', 'corojs (ucontext) vs node18', 'corojs (ucontext) vs node20']);
+    assert.deepEqual(board.headers.slice(1), ['corojs-thread vs node18', 'corojs-thread vs node20', 'corojs-ucontext vs node18', 'corojs-ucontext vs node20']);
     const row = (name) => board.rows.find((r) => r[0] === name);
     const tls = row('tls-echo steady-64B');
     // CoroJS's CPU per operation is 0.9x (thread) and 0.8x (ucontext) Node's in the sample: a lower ratio, and a verdict.

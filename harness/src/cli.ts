@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   const problems = writeResultFile(file, config.out);
   console.log(`\n${summaryTable(file)}\n\nresults: ${config.out}`);
   if (problems.length) console.error(`lab: the result file breaks the schema:\n  ${problems.join('\n  ')}`);
-  const dashboard = path.join(here, 'dashboard-cli.js');
+  const dashboard = path.join(here, '../../dashboard/src/dashboard-cli.js'); // the dashboard owns its CLI
   if (existsSync(dashboard)) {
     progress.note('rendering the dashboard');
     const run = await runCommand([process.execPath, dashboard, config.out], { timeoutMs: 120000 });

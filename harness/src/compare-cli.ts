@@ -1,12 +1,11 @@
 // `npm run compare -- BASE.json NEW.json` or `npm run compare -- --ab FILE`: exits 1 when a headline metric
 // regressed significantly or cannot be tested in NEW (fail closed), 0 otherwise, 2 on a usage or file error.
 // With --ab the base is the --ab build measured inside FILE (old) and the new side this build (new).
-import { readFileSync } from 'node:fs';
 import { compareMetrics, formatTable, smallestReachableP, type Row } from './compare/compare.js';
 import { invalidInBoth, missingHeadlines, recordedErrors } from './compare/fail-closed.js';
 import { abMetricsOf, metricsOf, type Metric } from './compare/metrics.js';
+import { readResultFile } from './results/read.js';
 import type { ResultFile } from './results/schema.js';
-import { validateResultFile } from './results/validate.js';
 
 const USAGE = `usage: npm run compare -- BASE.json NEW.json [--strict] [--min-effect 0.05] [--alpha 0.05]
        npm run compare -- --ab FILE [--strict] [--min-effect 0.05] [--alpha 0.05]
@@ -24,11 +23,10 @@ p-value the repetitions can reach.
 measured in that one run, interleaved: CoroJS closed-loop throughput per workload, variant and fiber backend,
 and the fiber switch time per backend, all headline metrics, with the same statistics.`;
 
+// A result file of any schema version (read.ts converts v1), or why it cannot be compared.
 function readResult(file: string): ResultFile | string {
-  let json: unknown;
-  try { json = JSON.parse(readFileSync(file, 'utf8')); } catch (error) { return `cannot read ${file}: ${(error as Error).message}`; }
-  const problems = validateResultFile(json);
-  return problems.length ? `${file} is not a lab result file:\n  ${problems.slice(0, 10).join('\n  ')}` : (json as ResultFile);
+  const read = readResultFile(file);
+  return read.ok ? read.file : `${file} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`;
 }
 
 function main(argv: string[]): number {
@@ -78,9 +76,9 @@ function main(argv: string[]): number {
   const headline = rows.filter((r) => r.headline);
   // A fiber backend the --ab build predates has no old side at all: listed, nothing to gate. Any other point
   // only this build measured validly has nothing to be tested against (untestable).
-  const oldBackends = new Set(ab ? [...next.ab!.workloads, ...next.ab!.switch_ladder, ...(next.ab!.instructions ?? [])].map((x) => x.fiber_backend ?? 'thread') : []);
+  const oldBackends = new Set<string | undefined>(ab ? [...next.ab!.workloads, ...next.ab!.switch_ladder, ...(next.ab!.instructions ?? [])].map((x) => x.fiber_backend) : []);
   const backendOf = (name: string): string | undefined => after.find((m) => m.name === name)?.sources.find((s) => s.backend)?.backend;
-  const newBackend = (r: Row): boolean => ab && r.verdict === 'only in new' && !oldBackends.has(backendOf(r.metric) ?? 'thread');
+  const newBackend = (r: Row): boolean => ab && r.verdict === 'only in new' && !oldBackends.has(backendOf(r.metric));
   const noOldSide = headline.filter(newBackend);
   if (noOldSide.length) console.log(`\nno old side (the --ab build predates these fiber backends): ${[...new Set(noOldSide.map((r) => backendOf(r.metric)))].join(', ')}, ${noOldSide.length} metric(s) shown, not gated`);
   const untestable = headline.filter((r) => r.untestable || (ab && r.verdict === 'only in new' && !newBackend(r)));

@@ -1,10 +1,9 @@
 // `npm run export -- --format bencher|github-action-benchmark FILE [--out DIR]`: writes the headline metrics of
 // a lab result file for an existing tracker. Exit 0, or 2 on bad usage or an unreadable or invalid file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { toActionBenchmark, toBencher } from './compare/export.js';
-import type { ResultFile } from './results/schema.js';
-import { validateResultFile } from './results/validate.js';
+import { readResultFile } from './results/read.js';
 
 const USAGE = `usage: npm run export -- --format bencher|github-action-benchmark FILE [--out DIR]
 
@@ -30,11 +29,9 @@ function main(argv: string[]): number {
   }
   if (format !== 'bencher' && format !== 'github-action-benchmark') { console.error(`export: --format must be bencher or github-action-benchmark\n\n${USAGE}`); return 2; }
   if (files.length !== 1) { console.error(`export: needs exactly one result file\n\n${USAGE}`); return 2; }
-  let json: unknown;
-  try { json = JSON.parse(readFileSync(files[0]!, 'utf8')); } catch (error) { console.error(`export: cannot read ${files[0]}: ${(error as Error).message}`); return 2; }
-  const problems = validateResultFile(json);
-  if (problems.length) { console.error(`export: ${files[0]} is not a lab result file:\n  ${problems.slice(0, 10).join('\n  ')}`); return 2; }
-  const file = json as ResultFile;
+  const read = readResultFile(files[0]!);
+  if (!read.ok) { console.error(`export: ${files[0]} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`); return 2; }
+  const file = read.file;
   mkdirSync(out, { recursive: true });
   const outputs: Array<[string, unknown]> = format === 'bencher'
     ? [['bencher.json', toBencher(file)]]

@@ -6,14 +6,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSwitchProfile, withSwitchProfileTable } from './profile/switch-profile.js';
 import { withTable } from './report/readme-table.js';
-import type { ResultFile } from './results/schema.js';
+import { readResultFile } from './results/read.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const resultPath = path.resolve(process.argv[2] ?? path.join(root, 'results/reference.json'));
 const readmePath = path.join(root, 'README.md');
 try {
-  const file = JSON.parse(readFileSync(resultPath, 'utf8')) as ResultFile;
-  writeFileSync(readmePath, withTable(readFileSync(readmePath, 'utf8'), file));
+  const read = readResultFile(resultPath);
+  if (!read.ok) throw new Error(`${resultPath} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`);
+  writeFileSync(readmePath, withTable(readFileSync(readmePath, 'utf8'), read.file));
   console.log(`report: README.md's results table written from ${path.relative(root, resultPath)}`);
   const docsPath = path.join(root, 'docs/ARCHITECTURE.md');
   writeFileSync(docsPath, withSwitchProfileTable(readFileSync(docsPath, 'utf8'), readSwitchProfile(path.join(root, 'results/switch-profile.json'))));

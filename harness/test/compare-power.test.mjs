@@ -103,7 +103,7 @@ test('npm run compare: prints what it can detect, --alpha below the smallest p i
   const noisy = new Set(rows.filter((r) => r.untestable).map((r) => r.metric.split(' ')[1]));
   file.workloads = file.workloads.filter((w) => !noisy.has(`${w.name}/${w.variant}`));
   const noisySwitch = new Set(rows.filter((r) => r.untestable && r.metric.startsWith('switch ')).map((r) => /\[(\w+)\]/.exec(r.metric)[1]));
-  file.switch_ladder = file.switch_ladder.filter((r) => !(r.rung === 'corojs-fiber' && noisySwitch.has(r.fiber_backend ?? 'thread')));
+  file.switch_ladder = file.switch_ladder.filter((r) => !(r.rung === 'corojs-fiber' && noisySwitch.has(r.fiber_backend)));
   const path = join(mkdtempSync(join(tmpdir(), 'corojs-power-')), 'quiet.json');
   writeFileSync(path, JSON.stringify(file));
   const quiet = run(path, path, '--strict');

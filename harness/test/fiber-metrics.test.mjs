@@ -87,12 +87,12 @@ describe('RSS per fiber', () => {
 
   it('summarises each kind at its largest count', () => {
     const text = memorySummary([
-      { runtime: 'corojs', idle_connections: 1000, rss_per_connection_bytes: 2048, kind: 'idle-connections', fiber_backend: 'thread' },
-      { runtime: 'corojs', idle_connections: 10000, rss_per_connection_bytes: 4096, kind: 'idle-connections', fiber_backend: 'thread' },
-      { runtime: 'node20', idle_connections: 10000, rss_per_connection_bytes: 1024, kind: 'idle-connections' },
-      { runtime: 'node20', idle_connections: 100, rss_per_connection_bytes: 512, kind: 'idle-fibers' },
+      { runtime: 'corojs', count: 1000, rss_per_unit_bytes: 2048, kind: 'idle-connections', fiber_backend: 'thread' },
+      { runtime: 'corojs', count: 10000, rss_per_unit_bytes: 4096, kind: 'idle-connections', fiber_backend: 'thread' },
+      { runtime: 'node20', count: 10000, rss_per_unit_bytes: 1024, kind: 'idle-connections' },
+      { runtime: 'node20', count: 100, rss_per_unit_bytes: 512, kind: 'idle-fibers' },
     ]);
-    assert.equal(text, 'idle-connections at 10000: corojs/thread 4.0 KiB, node20 1.0 KiB; idle-fibers at 100: node20 0.5 KiB');
+    assert.equal(text, 'idle-connections at 10000: corojs-thread 4.0 KiB, node20 1.0 KiB; idle-fibers at 100: node20 0.5 KiB');
     assert.equal(memorySummary([]), '');
   });
 });
@@ -125,7 +125,7 @@ describe('stack-sweep parsing and conclusion', () => {
       'PART {"part":"tls","tls_handshake_ok":true,"stack_resident_delta_bytes":53248}',
       'DONE',
     ].join('\n');
-    const p = parseStackProbe(out, MiB);
+    const p = parseStackProbe(out, MiB, 'fcontext'); // the probe's own report (ucontext) wins
     assert.equal(p.stack_size_bytes, MiB);
     assert.equal(p.max_recursion_depth, 13571);
     assert.equal(p.tls_handshake_ok, true);
@@ -139,14 +139,14 @@ describe('stack-sweep parsing and conclusion', () => {
   });
 
   it('treats the parts a crashed probe never printed as failed', () => {
-    const p = parseStackProbe('PART {"part":"recursion","ok":true,"max_recursion_depth":372,"range_error":true}\nRangeError: Maximum call stack size exceeded', 64 * KiB);
+    const p = parseStackProbe('PART {"part":"recursion","ok":true,"max_recursion_depth":372,"range_error":true}\nRangeError: Maximum call stack size exceeded', 64 * KiB, 'thread');
     assert.equal(p.max_recursion_depth, 372);
     assert.equal(p.tls_handshake_ok, false);
     assert.equal(p.cold_fiber_ok, false);
     assert.equal(p.rss_per_fiber_bytes, 0);
     assert.equal(p.spawn_per_s, 0);
     assert.deepEqual(p.missing_parts, ['cold', 'spawn', 'idle', 'tls']);
-    const uncatchable = parseStackProbe('PART {"part":"recursion","ok":false,"max_recursion_depth":0,"range_error":false}', 64 * KiB);
+    const uncatchable = parseStackProbe('PART {"part":"recursion","ok":false,"max_recursion_depth":0,"range_error":false}', 64 * KiB, 'thread');
     assert.equal(uncatchable.max_recursion_depth, 0);
   });
 

@@ -89,7 +89,7 @@ describe('fiber programs', () => {
     for (const target of targets.filter((t) => t.runtime === 'corojs')) {
       const stdout = run(targetArgv(config, target, 'stack-probe', [certDir, '100', '100', '3'], ['--fiber-stack-size=262144']));
       assert.match(stdout, /^DONE$/m);
-      const point = parseStackProbe(stdout, 262144);
+      const point = parseStackProbe(stdout, 262144, target.backend);
       assert.equal(point.missing_parts, undefined, target.label);
       assert.ok(point.max_recursion_depth > 100, target.label);
       assert.equal(point.tls_handshake_ok, true, `${target.label}: ${point.tls_error ?? ''}`);

@@ -139,10 +139,12 @@ LAB_LATENCY_US p50=1100 p90=1500 p99=2500 p999=4000 max=10000
 });
 
 test('repetitions aggregate to medians; too few or failed ones make the point invalid, with a reason', () => {
-  const key = { name: 'tcp-echo', variant: '64B', runtime: 'corojs', mode: 'closed', connections: 100 };
+  const key = { name: 'tcp-echo', variant: '64B', runtime: 'corojs', fiber_backend: 'fcontext', mode: 'closed', connections: 100 };
   const rep = (t) => ({ throughputPerS: t, serverCpuPct: 90, serverRssBytes: 1e6, latencyUs: { p50: 10, p90: 20, p99: 30, p999: 40, max: 50 } });
   const ok = aggregatePoint(key, [rep(100), rep(300), rep(200)], 3);
   assert.equal(ok.valid, true);
+  assert.equal(ok.fiber_backend, 'fcontext', 'the point carries its target, no default');
+  assert.throws(() => aggregatePoint({ ...key, fiber_backend: undefined }, [rep(1)], 1), /needs its fiber backend/);
   assert.equal(ok.throughput_per_s, 200);
   assert.deepEqual(ok.samples, [100, 300, 200]);
   const short = aggregatePoint(key, [rep(100), rep(300)], 3);

@@ -104,8 +104,8 @@ function withPeers() {
   const scaled = (w, runtime, f) => ({ ...w, runtime, samples: w.samples.map((x) => x * f), throughput_per_s: w.throughput_per_s * f });
   const node20 = file.workloads.filter((w) => w.runtime === 'node20' && w.mode === 'closed');
   file.workloads.push(...node20.map((w) => scaled(w, 'bun', 2)), ...node20.map((w) => scaled(w, 'go', 0.5)));
-  file.switch_ladder.push({ rung: 'bun-await', ns_per_switch: 50, samples: [50, 50, 50] }, { rung: 'go-goroutine', ns_per_switch: 200, samples: [200, 200, 200] });
-  file.memory.push({ runtime: 'go', idle_connections: 10000, rss_per_connection_bytes: 2800, kind: 'idle-fibers', stack_resident_per_fiber_bytes: 2048, samples: [2800, 2800, 2800] });
+  file.switch_ladder.push({ rung: 'bun-await', runtime: 'bun', ns_per_switch: 50, samples: [50, 50, 50] }, { rung: 'go-goroutine', runtime: 'go', ns_per_switch: 200, samples: [200, 200, 200] });
+  file.memory.push({ kind: 'idle-fibers', runtime: 'go', unit: 'goroutine sleeping on a timer', count: 10000, rss_per_unit_bytes: 2800, stack_resident_per_unit_bytes: 2048, samples: [2800, 2800, 2800], valid: true });
   file.not_run = [{ workload: 'tls-echo', target: 'deno', reason: 'server did not start' }];
   return file;
 }
@@ -237,12 +237,12 @@ describe('Go beside the fixed stack', () => {
   it('the conclusion compares an idle goroutine with an idle fiber at the largest count both measured', async () => {
     const { goroutineComparison } = await import('../../build/ts/harness/src/runners/fiber-memory.js');
     const points = [
-      { runtime: 'go', idle_connections: 10000, rss_per_connection_bytes: 2800, kind: 'idle-fibers', stack_resident_per_fiber_bytes: 2048 },
-      { runtime: 'corojs', idle_connections: 10000, rss_per_connection_bytes: 11980, kind: 'idle-fibers', fiber_backend: 'fcontext', stack_resident_per_fiber_bytes: 8192 },
-      { runtime: 'corojs', idle_connections: 1000, rss_per_connection_bytes: 9000, kind: 'idle-fibers', fiber_backend: 'fcontext' },
+      { runtime: 'go', count: 10000, rss_per_unit_bytes: 2800, kind: 'idle-fibers', stack_resident_per_unit_bytes: 2048 },
+      { runtime: 'corojs', count: 10000, rss_per_unit_bytes: 11980, kind: 'idle-fibers', fiber_backend: 'fcontext', stack_resident_per_unit_bytes: 8192 },
+      { runtime: 'corojs', count: 1000, rss_per_unit_bytes: 9000, kind: 'idle-fibers', fiber_backend: 'fcontext' },
     ];
     assert.equal(goroutineComparison(points), 'at 10000 idle: a goroutine (stack starts small and grows by copying) costs 2.7 KiB RSS (stack 2.0 KiB); '
-      + 'a fiber with the fixed 1 MiB stack: corojs/fcontext 11.7 KiB RSS (stack 8.0 KiB resident), 4.3x the goroutine');
+      + 'a fiber with the fixed 1 MiB stack: corojs-fcontext 11.7 KiB RSS (stack 8.0 KiB resident), 4.3x the goroutine');
     assert.equal(goroutineComparison(points.filter((p) => p.runtime !== 'go')), null);
   });
 });

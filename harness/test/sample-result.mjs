@@ -1,4 +1,4 @@
-// A realistic, schema-valid lab result file for tests (comparator, dashboard), drawn from a seeded generator:
+// A realistic, schema-valid (v2) lab result file for tests (comparator, dashboard), drawn from a seeded generator:
 // every section, all three runtimes and both fiber backends, closed and open loop, encoded histograms, an
 // invalid point. `scale` multiplies CoroJS throughput (0.8 = a 20 % regression); `noise` is the relative
 // standard deviation of each repetition.
@@ -60,15 +60,41 @@ export function sampleResult({ seed = 1, scale = 1, noise = 0.03, repetitions = 
   Object.assign(tlsNode18, { valid: false, invalid_reason: 'not server-bound: server 71.2% of its core (needs >= 90%), native generator 97.0% of its own (needs < 85%)' });
   const rung = (name, ns, extra = {}) => { const samples = draw(ns).map((x) => (x * ns) / ns); return { rung: name, ns_per_switch: median(samples), samples, ...extra }; };
   const switchLadder = [rung('raw-ucontext', 190), rung('thread-handoff', 1700),
-    rung('corojs-fiber', 2400 / scale, { fiber_backend: 'thread' }), rung('corojs-fiber', 590 / scale, { fiber_backend: 'ucontext' }),
-    rung('node18-await', 100), rung('node20-await', 90)];
-  const stack = [64, 128, 256, 512, 1024, 2048, 4096, 8192].map((kib) => ({ stack_size_bytes: kib * 1024, max_recursion_depth: Math.round(kib * 13.3), tls_handshake_ok: kib > 64, rss_per_fiber_bytes: 7600, spawn_per_s: 19000, fiber_backend: 'thread' }));
-  const memory = ['corojs', 'node18', 'node20'].flatMap((runtime) => [1000, 10000].map((n) => ({ runtime, idle_connections: n, rss_per_connection_bytes: runtime === 'corojs' ? 24000 : 7200, kind: 'idle-connections', ...(runtime === 'corojs' ? { fiber_backend: 'thread' } : {}) })));
-  memory.push({ runtime: 'corojs', idle_connections: 1000, rss_per_connection_bytes: 10800, kind: 'idle-fibers', fiber_backend: 'fcontext', stack_resident_per_fiber_bytes: 4096, handle_blocks_per_fiber_bytes: 4096, malloc_per_fiber_bytes: 2400, v8_heap_per_fiber_bytes: 600 });
+    rung('corojs-fiber', 2400 / scale, { runtime: 'corojs', fiber_backend: 'thread' }), rung('corojs-fiber', 590 / scale, { runtime: 'corojs', fiber_backend: 'ucontext' }),
+    rung('node18-await', 100, { runtime: 'node18' }), rung('node20-await', 90, { runtime: 'node20' })];
+  const stack = [64, 128, 256, 512, 1024, 2048, 4096, 8192].map((kib) => ({ runtime: 'corojs', fiber_backend: 'thread', stack_size_bytes: kib * 1024, max_recursion_depth: Math.round(kib * 13.3), tls_handshake_ok: kib > 64, rss_per_fiber_bytes: 7600, spawn_per_s: 19000 }));
+  const memory = ['corojs', 'node18', 'node20'].flatMap((runtime) => [1000, 10000].map((n) => {
+    const bytes = runtime === 'corojs' ? 24000 : 7200;
+    return { kind: 'idle-connections', runtime, ...(runtime === 'corojs' ? { fiber_backend: 'thread' } : {}), unit: 'idle connection', count: n, rss_per_unit_bytes: bytes, samples: [bytes, bytes, bytes], server: 'tcp-echo', valid: true };
+  }));
+  memory.push({ kind: 'idle-fibers', runtime: 'corojs', fiber_backend: 'fcontext', unit: 'sleeping fiber', count: 1000, rss_per_unit_bytes: 10800, samples: [10800, 10700, 10900], valid: true,
+    stack_resident_per_unit_bytes: 4096, handle_blocks_per_unit_bytes: 4096, malloc_per_unit_bytes: 2400, v8_heap_per_unit_bytes: 600 });
   return {
-    schema_version: 1, created_at: createdAt, git_commit: commit,
+    schema_version: 2, created_at: createdAt, git_commit: commit,
     env: { cpu_model: 'Sample CPU @ 2.0GHz', cores: 2, kernel: '6.1.0', versions: { v8: '10.2.154.26-node.26', libuv: '1.44.2', openssl: '3.0.11', node18: '18.19.0', node20: '20.20.2', corojs: '0.1.0' }, flags: ['--quick'], cpu_placement: { server: '0', load_generator: '1' } },
     workloads, switch_ladder: switchLadder, stack, memory,
     conclusions: { stack_1mib: 'supported: sample conclusion' },
   };
+}
+
+// The same file as a schema v1 writer (before fiber backends were recorded) wrote it: the thread backend's
+// CoroJS entries carry no fiber_backend, rungs and sweep points no runtime, memory entries the old field names.
+export function asV1(file) {
+  const v1 = structuredClone(file);
+  v1.schema_version = 1;
+  const dropThread = (e) => { if (e.fiber_backend === 'thread') delete e.fiber_backend; return e; };
+  v1.workloads.forEach(dropThread);
+  v1.switch_ladder.forEach((r) => { delete r.runtime; dropThread(r); });
+  v1.stack.forEach((s) => { delete s.runtime; dropThread(s); });
+  v1.memory = v1.memory.map(({ count, rss_per_unit_bytes, valid, ...m }) => {
+    const out = { ...dropThread(m), idle_connections: count, rss_per_connection_bytes: rss_per_unit_bytes };
+    if (out.kind === 'idle-connections') delete out.unit;
+    for (const part of ['stack_resident', 'handle_blocks', 'malloc', 'v8_heap']) {
+      if (out[`${part}_per_unit_bytes`] !== undefined) out[`${part}_per_fiber_bytes`] = out[`${part}_per_unit_bytes`];
+      delete out[`${part}_per_unit_bytes`];
+    }
+    if (!valid) out.valid = false;
+    return out;
+  });
+  return v1;
 }

@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { InstructionCount, ResultFile, SwitchRung, WorkloadResult } from '../results/schema.js';
+import { median } from '../results/aggregate.js';
+import type { FiberBackend, InstructionCount, ResultFile, SwitchRung, WorkloadResult } from '../results/schema.js';
 
 // harness/gate.json: the metrics not gated, each with its reason (data, so new metrics are gated by default).
 export interface NotGated { pattern: string; why: string }
@@ -45,11 +46,6 @@ export interface Metric {
 // V8's background-compilation jitter, which the repetitions show).
 export const INSTRUCTION_MIN_EFFECT = 0.03;
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 export { median };
 
 function paired(a: readonly number[], b: readonly number[]): number[] {
@@ -60,7 +56,9 @@ function paired(a: readonly number[], b: readonly number[]): number[] {
 }
 
 const pointKey = (w: WorkloadResult): string => `${w.name}/${w.variant}`;
-const backendOf = (w: WorkloadResult | SwitchRung | InstructionCount): string => w.fiber_backend ?? 'thread';
+// The CoroJS fiber backend a measurement says it ran on (metric names keep their `corojs[backend]` form: gate.json
+// patterns and trackers' histories key on them).
+const backendOf = (w: WorkloadResult | SwitchRung | InstructionCount): FiberBackend | undefined => w.fiber_backend;
 
 function instructionMetrics(counts: readonly InstructionCount[] | undefined, headline: boolean): Metric[] {
   return (counts ?? []).filter((c) => c.runtime === 'corojs' && c.samples.length > 0).map((c) => ({

@@ -1,28 +1,25 @@
 // The README's results table, written from a result file (`npm run report`), so no figure in the README is
 // typed by hand: it sits between the two markers below and a test checks it against results/reference.json.
-import type { ResultFile, RuntimeName, WorkloadResult } from '../results/schema.js';
+import { FIBER_BACKENDS, targetLabel, type ResultFile, type TargetId, type WorkloadResult } from '../results/schema.js';
 import { PEERS } from '../runtimes.js';
 
 export const BEGIN_MARKER = '<!-- results-table: written by `npm run report` from results/reference.json; do not edit -->';
 export const END_MARKER = '<!-- /results-table -->';
 
-const BACKEND_ORDER = ['fcontext', 'ucontext', 'thread'];
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
-interface Column { label: string; runtime: RuntimeName; backend?: string }
+interface Column { label: string; target: TargetId }
 
 function columnsOf(file: ResultFile): Column[] {
-  const present = new Set(file.workloads.filter((w) => w.runtime === 'corojs').map((w) => w.fiber_backend ?? 'thread'));
-  const coro = [...BACKEND_ORDER.filter((b) => present.has(b)), ...[...present].filter((b) => !BACKEND_ORDER.includes(b))];
+  const present = new Set(file.workloads.map((w) => w.fiber_backend));
   // The peers (bun, deno, go) get a column when the file measured them.
   const peers = PEERS.filter((p) => file.workloads.some((w) => w.runtime === p) || file.memory.some((m) => m.runtime === p));
-  return [...coro.map((b) => ({ label: `corojs ${b}`, runtime: 'corojs' as RuntimeName, backend: b })),
-    { label: 'node18 (same V8)', runtime: 'node18' }, { label: 'node20', runtime: 'node20' }, ...peers.map((p) => ({ label: p, runtime: p }))];
+  return [...FIBER_BACKENDS.filter((b) => present.has(b)).map((b) => ({ label: `corojs ${b}`, target: { runtime: 'corojs' as const, fiber_backend: b } })),
+    { label: 'node18 (same V8)', target: { runtime: 'node18' } }, { label: 'node20', target: { runtime: 'node20' } }, ...peers.map((p) => ({ label: p, target: { runtime: p } }))];
 }
 
-const matches = (c: Column) => (w: { runtime?: string; fiber_backend?: string }): boolean =>
-  w.runtime === c.runtime && (c.runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === c.backend);
+const matches = (c: Column) => (w: TargetId): boolean => targetLabel(w) === targetLabel(c.target);
 
 // A closed-loop throughput cell: the median, or why the point is not valid.
 function throughputCell(file: ResultFile, c: Column, name: string, variant: string): string {
@@ -55,10 +52,8 @@ export function readmeTable(file: ResultFile): string {
   const columns = columnsOf(file);
   const rows: string[][] = [];
   const switchRow = columns.map((c) => {
-    const rung = c.runtime === 'corojs'
-      ? file.switch_ladder.find((r) => r.rung === 'corojs-fiber' && (r.fiber_backend ?? 'thread') === c.backend)
-      : file.switch_ladder.find((r) => r.rung === (c.runtime === 'go' ? 'go-goroutine' : `${c.runtime}-await`));
-    const how = c.runtime === 'corojs' ? '' : c.runtime === 'go' ? 'goroutine ' : '`await` ';
+    const rung = file.switch_ladder.find((r) => r.runtime !== undefined && matches(c)({ ...r, runtime: r.runtime }));
+    const how = c.target.runtime === 'corojs' ? '' : c.target.runtime === 'go' ? 'goroutine ' : '`await` ';
     return rung ? `${how}${fmt(rung.ns_per_switch)}` : '-';
   });
   const raw = (name: string): string => {
@@ -84,14 +79,14 @@ export function readmeTable(file: ResultFile): string {
     if (!file.workloads.some((w) => w.name === name && w.variant === variant && w.mode === 'open' && w.server_cpu_us_per_op !== undefined)) continue;
     rows.push([`${label}: server CPU µs per operation${rateOf(file, name, variant)} (equal offered load)`, ...columns.map((c) => cpuCell(file, c, name, variant))]);
   }
-  for (const [label, kind] of [['RSS per idle connection', 'idle-connections'], [`RSS per idle fiber / async function${columns.some((c) => c.runtime === 'go') ? ' / goroutine' : ''}`, 'idle-fibers']] as const) {
-    const ofKind = file.memory.filter((m) => (m as { kind?: string }).kind === kind);
+  for (const [label, kind] of [['RSS per idle connection', 'idle-connections'], [`RSS per idle fiber / async function${columns.some((c) => c.target.runtime === 'go') ? ' / goroutine' : ''}`, 'idle-fibers']] as const) {
+    const ofKind = file.memory.filter((m) => m.kind === kind);
     if (!ofKind.length) continue;
-    const count = Math.max(...ofKind.map((m) => m.idle_connections)); // the largest count measured
-    const points = ofKind.filter((m) => m.idle_connections === count);
+    const count = Math.max(...ofKind.map((m) => m.count)); // the largest count measured
+    const points = ofKind.filter((m) => m.count === count);
     rows.push([`${label}${count ? ` at ${fmt(count)}` : ''}`, ...columns.map((c) => {
-      const m = points.find((p) => matches(c)(p as { runtime?: string; fiber_backend?: string }));
-      return m ? kib(m.rss_per_connection_bytes) : '-';
+      const m = points.find(matches(c));
+      return m ? kib(m.rss_per_unit_bytes) : '-';
     })]);
   }
   const header = ['measurement', ...columns.map((c) => c.label)];

@@ -2,7 +2,7 @@
 // runtime (CoroJS per fiber backend), the corojs/node throughput ratios, p99 latency, and where the generator
 // read it, the server's CPU per operation with the CoroJS/Node 20 ratio (the headline at equal offered load).
 import { peerMetrics, median } from '../compare/metrics.js';
-import type { ResultFile, RuntimeName, WorkloadResult } from '../results/schema.js';
+import { FIBER_BACKENDS, targetLabel, type ResultFile, type RuntimeName, type WorkloadResult } from '../results/schema.js';
 import { PEERS } from '../runtimes.js';
 
 const fmt = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 10) / 10));
@@ -22,13 +22,12 @@ function ratio(a: WorkloadResult | undefined, b: WorkloadResult | undefined, fie
 
 const cpuPerOp = (w: WorkloadResult): number | undefined => w.server_cpu_us_per_op;
 
-// CoroJS columns in this order (the default backend first), then any other backend a file holds.
-const BACKEND_ORDER = ['fcontext', 'ucontext', 'thread'];
+// CoroJS columns in FIBER_BACKENDS order (the default backend first).
 const ABBREV: Record<string, string> = { fcontext: 'fc', ucontext: 'uc', thread: 'thr' };
 
 export function summaryTable(file: ResultFile): string {
-  const present = [...new Set(file.workloads.filter((w) => w.runtime === 'corojs').map((w) => w.fiber_backend ?? 'thread'))];
-  const backends = [...BACKEND_ORDER.filter((b) => present.includes(b)), ...present.filter((b) => !BACKEND_ORDER.includes(b))];
+  const present = new Set(file.workloads.map((w) => w.fiber_backend));
+  const backends = FIBER_BACKENDS.filter((b) => present.has(b));
   const short = backends.map((b) => ABBREV[b] ?? b);
   // The peers (bun, deno, go) present in the file get a column each, after the Nodes.
   const peers = PEERS.filter((p) => file.workloads.some((w) => w.runtime === p));
@@ -39,7 +38,7 @@ export function summaryTable(file: ResultFile): string {
   const keys = [...new Set(file.workloads.map(keyOf))];
   for (const key of keys) {
     const pick = (runtime: RuntimeName, backend?: string): WorkloadResult | undefined =>
-      file.workloads.find((w) => keyOf(w) === key && w.runtime === runtime && (runtime !== 'corojs' || (w.fiber_backend ?? 'thread') === backend));
+      file.workloads.find((w) => keyOf(w) === key && w.runtime === runtime && w.fiber_backend === backend);
     const coro = backends.map((b) => pick('corojs', b));
     const [n18, n20] = [pick('node18'), pick('node20')];
     const peerPoints = peers.map((p) => pick(p));
@@ -58,15 +57,15 @@ export function summaryTable(file: ResultFile): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const extra: string[] = [];
   for (const rung of file.switch_ladder) extra.push(`switch ${rung.rung}${rung.fiber_backend ? ` (${rung.fiber_backend})` : ''}: ${fmt(rung.ns_per_switch)} ns per one-way switch`);
-  for (const m of file.memory) extra.push(`memory ${m.runtime}${m.fiber_backend ? `/${m.fiber_backend}` : ''} ${m.idle_connections} ${m.kind ?? 'idle-connections'}: ${fmt(m.rss_per_connection_bytes)} B RSS each`);
-  for (const s of file.stack) extra.push(`stack ${s.stack_size_bytes / 1024} KiB: depth ${s.max_recursion_depth}, tls ${s.tls_handshake_ok ? 'ok' : 'FAIL'}, ${fmt(s.rss_per_fiber_bytes)} B/fiber, ${fmt(s.spawn_per_s)} spawn/s`);
+  for (const m of file.memory) extra.push(`memory ${targetLabel(m)} ${m.kind} ${m.count} x ${m.unit}: ${fmt(m.rss_per_unit_bytes)} B RSS each${m.valid ? '' : ` (invalid: ${m.invalid_reason})`}`);
+  for (const s of file.stack) extra.push(`stack ${targetLabel(s)} ${s.stack_size_bytes / 1024} KiB: depth ${s.max_recursion_depth}, tls ${s.tls_handshake_ok ? 'ok' : 'FAIL'}, ${fmt(s.rss_per_fiber_bytes)} B/fiber, ${fmt(s.spawn_per_s)} spawn/s`);
   for (const [k, v] of Object.entries(file.conclusions ?? {})) extra.push(`${k}: ${v}`);
   // The peers' ratios for the default (first) backend only: the others are in the dashboard and `npm run compare`.
   const peerLines = peerMetrics(file).filter((m) => m.name.includes(`[${backends[0] ?? 'fcontext'}]`)).map((m) => `  ${m.name.replace(/^peer /, '')}: ${median(m.samples).toFixed(2)}x (${m.unit})`);
   if (peerLines.length) extra.push('against the peers (information, not gated; ratios > 1 mean CoroJS is faster for throughput, slower for switch time):', ...peerLines);
   for (const n of file.not_run ?? []) extra.push(`not run: ${n.target} ${n.workload}: ${n.reason.slice(0, 200)}`);
   const invalid = file.workloads.filter((w) => !w.valid).map((w) =>
-    `  ${w.name} ${w.variant} ${w.runtime}${w.fiber_backend ? `[${w.fiber_backend}]` : ''} ${w.offered_rate_per_s ? `open@${fmt(w.offered_rate_per_s)}` : w.mode}: ${w.invalid_reason ?? ''}`);
+    `  ${w.name} ${w.variant} ${targetLabel(w)} ${w.offered_rate_per_s ? `open@${fmt(w.offered_rate_per_s)}` : w.mode}: ${w.invalid_reason ?? ''}`);
   return [
     ...lines,
     '(throughput: operations/s, median of repetitions; "!" = invalid measurement; ratios over valid points only;',

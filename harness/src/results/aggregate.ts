@@ -1,6 +1,6 @@
-// Folds per-repetition measurements of one point (workload, variant, runtime, mode) into a WorkloadResult.
+// Folds per-repetition measurements of one point (workload, variant, target, mode) into a WorkloadResult.
 import { decodeHistogram, encodeHistogram, mergeEncoded, summarizeUs } from '../recorders/histogram.js';
-import type { LatencySummaryUs, LoadMode, RepetitionRecord, RuntimeName, WorkloadResult } from './schema.js';
+import { targetOf, type LatencySummaryUs, type LoadMode, type RepetitionRecord, type TargetId, type WorkloadResult } from './schema.js';
 
 export interface RepetitionSample {
   throughputPerS: number;
@@ -18,10 +18,9 @@ export interface RepetitionSample {
   retriedAfter?: string; // measured again after a first attempt missed its schedule: that attempt's reason
 }
 
-export interface PointKey {
+export interface PointKey extends TargetId {
   name: string;
   variant: string;
-  runtime: RuntimeName;
   mode: LoadMode;
   connections: number;
   offeredRatePerS?: number;
@@ -48,7 +47,7 @@ export function aggregatePoint(key: PointKey, reps: readonly RepetitionSample[],
   const result: WorkloadResult = {
     name: key.name,
     variant: key.variant,
-    runtime: key.runtime,
+    ...targetOf(key.runtime, key.fiber_backend),
     mode: key.mode,
     connections: key.connections,
     throughput_per_s: round(median(reps.map((r) => r.throughputPerS))),
@@ -72,7 +71,6 @@ export function aggregatePoint(key: PointKey, reps: readonly RepetitionSample[],
   if (merged) result.histogram = encodeHistogram(merged);
   const uncorrected = reps.map((r) => r.histogramUncorrected).filter((h): h is string => Boolean(h));
   if (uncorrected.length) result.latency_uncorrected_us = summarizeUs(mergeEncoded(uncorrected));
-  if (key.runtime === 'corojs') result.fiber_backend = 'thread';
   return result;
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { targetWanted, type LabConfig } from '../lab-config.js';
 import { runCommand } from '../process/run-command.js';
-import type { MemoryPoint, NotRun, RunError, RuntimeName, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
+import { FIBER_BACKENDS, targetLabel, targetOf, type FiberBackend, type MemoryPoint, type NotRun, type RunError, type RuntimeName, type StackSweepPoint, type SwitchRung, type WorkloadResult } from '../results/schema.js';
 import { isPeer, programArgv, RUNTIMES, runtimePaths, runtimeUnavailable } from '../runtimes.js';
 
 // What a fiber runner adds to (structurally the suite's Section).
@@ -17,8 +17,8 @@ export interface FiberSection {
   not_run: NotRun[];
 }
 
-// The fiber backends the lab measures CoroJS with, the default first.
-export const FIBER_BACKENDS = ['fcontext', 'ucontext', 'thread'] as const;
+// The fiber backends the lab measures CoroJS with, the default first (declared with the result schema).
+export { FIBER_BACKENDS };
 
 // One way to run a program: a runtime, and for CoroJS a fiber backend with the flags selecting it.
 export interface Target {
@@ -30,10 +30,10 @@ export interface Target {
   ab?: boolean; // the --ab revision's build: its results go to the result file's `ab` section
 }
 
-// A point or rung measured on `target`, tagged with its fiber backend and, for the --ab build, `from_ab_build`.
-export function forTarget<T extends { fiber_backend?: string; from_ab_build?: boolean }>(entry: T, target: Target, backend = target.backend): T {
-  const out = { ...entry };
-  if (target.runtime === 'corojs') out.fiber_backend = backend ?? 'thread';
+// A point or rung measured on `target`, with the target's fields (runtime, and for CoroJS the fiber backend the
+// program reported, else the target's) and, for the --ab build, `from_ab_build`.
+export function forTarget<T extends { runtime?: RuntimeName; fiber_backend?: FiberBackend; from_ab_build?: boolean }>(entry: T, target: Target, backend = target.backend): T {
+  const out = { ...entry, ...targetOf(target.runtime, target.runtime === 'corojs' ? backend : undefined) };
   if (target.ab) out.from_ab_build = true;
   return out;
 }
@@ -138,8 +138,9 @@ async function corojsTargets(root: string, binary: string, ab: boolean): Promise
       // An --ab base older than a backend simply has no old side for it: nothing failed.
       if (!decision.record && !(ab && decision.notInBuild)) found.notes.push(`${name} ${requested} backend skipped: ${decision.why}`);
       if (!decision.record) continue;
-      if (ab) found.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}@ab`, backend: decision.record, flags, binary, ab: true });
-      else found.targets.push({ runtime: 'corojs', label: `corojs-${decision.record}`, backend: decision.record, flags });
+      const label = targetLabel(targetOf('corojs', decision.record));
+      if (ab) found.targets.push({ runtime: 'corojs', label: `${label}@ab`, backend: decision.record, flags, binary, ab: true });
+      else found.targets.push({ runtime: 'corojs', label, backend: decision.record, flags });
     }
   }
   probed.set(binary, found);
@@ -157,7 +158,7 @@ export async function fiberTargets(config: LabConfig, withNode = true, withAb = 
   const notRun: NotRun[] = [];
   if (targetWanted(config, 'corojs')) {
     const corojs = await corojsTargets(config.root, paths.corojs, false);
-    const wanted = (t: Target): boolean => !config.fiberBackends || config.fiberBackends.includes(t.backend ?? 'thread');
+    const wanted = (t: Target): boolean => !config.fiberBackends || config.fiberBackends.includes(t.backend!);
     notes.push(...corojs.notes);
     const ab = withAb && config.abCorojs ? await corojsTargets(config.root, config.abCorojs, true) : null;
     if (ab) notes.push(...ab.notes);

@@ -13,7 +13,7 @@ import type { LabConfig } from '../lab-config.js';
 import { startServer, type RunningServer } from '../process/server-process.js';
 import type { Progress } from '../report/progress.js';
 import { median } from '../results/aggregate.js';
-import type { MemoryPoint } from '../results/schema.js';
+import { memoryUnit, targetLabel, targetOf, type MemoryKind, type MemoryPoint } from '../results/schema.js';
 import { isPeer } from '../runtimes.js';
 import { ensureFiberCerts } from './fiber-certs.js';
 import { failureReason, fiberTargets, parseJsonLines, perUnitBytes, PLANNED_TARGETS, readVmRss, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
@@ -174,22 +174,23 @@ interface Collected {
   failures: string[];
 }
 
-function memoryPoint(target: Target, n: number, kind: string, c: Collected, extra: Record<string, unknown> = {}): MemoryPoint {
-  const point: MemoryPoint & Record<string, unknown> = {
-    runtime: target.runtime,
-    idle_connections: n,
-    rss_per_connection_bytes: Math.round(median(c.samples)),
+function memoryPoint(target: Target, kind: MemoryKind, count: number, c: Collected, about: { server?: string; workload?: string } = {}): MemoryPoint {
+  const point: MemoryPoint = {
     kind,
+    ...targetOf(target.runtime, target.runtime === 'corojs' ? c.backend ?? target.backend : undefined),
+    unit: memoryUnit(kind, target.runtime),
+    count,
+    rss_per_unit_bytes: Math.round(median(c.samples)),
     samples: c.samples,
-    ...extra,
+    ...about,
+    valid: c.samples.length >= 3,
   };
-  if (target.runtime === 'corojs') point.fiber_backend = c.backend ?? target.backend ?? 'thread';
-  if (c.stack.length) point.stack_resident_per_fiber_bytes = Math.round(median(c.stack));
-  if (c.handleBlocks.length) point.handle_blocks_per_fiber_bytes = Math.round(median(c.handleBlocks));
-  if (c.malloc.length) point.malloc_per_fiber_bytes = Math.round(median(c.malloc));
-  if (c.v8Heap.length) point.v8_heap_per_fiber_bytes = Math.round(median(c.v8Heap));
+  if (c.stack.length) point.stack_resident_per_unit_bytes = Math.round(median(c.stack));
+  if (c.handleBlocks.length) point.handle_blocks_per_unit_bytes = Math.round(median(c.handleBlocks));
+  if (c.malloc.length) point.malloc_per_unit_bytes = Math.round(median(c.malloc));
+  if (c.v8Heap.length) point.v8_heap_per_unit_bytes = Math.round(median(c.v8Heap));
   if (c.failures.length) point.failures = c.failures;
-  if (c.samples.length < 3) point.valid = false;
+  if (!point.valid) point.invalid_reason = `${c.samples.length} repetition(s) gave a sample, 3 needed${c.failures.length ? `: ${c.failures[0]}` : ''}`;
   return point;
 }
 
@@ -260,22 +261,21 @@ export const memoryEntry = {
     for (const n of connectionCounts) {
       for (const target of targets) {
         const c = slot(`conn\u0000${n}\u0000${target.label}`);
-        if (c.samples.length) into.memory.push(memoryPoint(target, n, 'idle-connections', c, { server: 'tcp-echo' }));
+        if (c.samples.length) into.memory.push(memoryPoint(target, 'idle-connections', n, c, { server: 'tcp-echo' }));
         else notRun(into, target, `memory idle-connections ${n}`, c.failures[0] ?? 'no samples', progress);
       }
     }
     for (const n of idleFiberCounts(config)) {
       for (const target of targets) {
         const c = slot(`idle\u0000${n}\u0000${target.label}`);
-        const unit = target.runtime === 'corojs' ? 'sleeping fiber' : target.runtime === 'go' ? 'goroutine sleeping on a timer' : 'async function awaiting a timer';
-        if (c.samples.length) into.memory.push(memoryPoint(target, n, 'idle-fibers', c, { unit }));
+        if (c.samples.length) into.memory.push(memoryPoint(target, 'idle-fibers', n, c));
         else notRun(into, target, `memory idle-fibers ${n}`, c.failures[0] ?? 'no samples', progress);
       }
     }
     for (const workload of hwmWorkloads) {
       for (const target of corojsTargets) {
         const c = slot(`hwm\u0000${workload}\u0000${target.label}`);
-        if (c.samples.length) into.memory.push(memoryPoint(target, highWaterFibers(config), 'stack-high-water', c, { workload, unit: 'handler fiber' }));
+        if (c.samples.length) into.memory.push(memoryPoint(target, 'stack-high-water', highWaterFibers(config), c, { workload }));
         else progress.note(`memory: stack-high-water ${workload} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
       }
     }
@@ -286,16 +286,15 @@ export const memoryEntry = {
   },
 };
 
-// One sentence comparing the idle costs per runtime at the largest count measured (derived from the points).
+// One sentence comparing the idle costs per target at the largest count measured (derived from the points).
 export function memorySummary(points: readonly MemoryPoint[]): string {
   const parts: string[] = [];
   for (const kind of ['idle-connections', 'idle-fibers']) {
-    const of = points.filter((p) => (p as MemoryPoint & { kind?: string }).kind === kind);
+    const of = points.filter((p) => p.kind === kind);
     if (!of.length) continue;
-    const n = Math.max(...of.map((p) => p.idle_connections));
-    const at = of.filter((p) => p.idle_connections === n);
-    const label = (p: MemoryPoint & { fiber_backend?: string }): string => (p.fiber_backend ? `${p.runtime}/${p.fiber_backend}` : p.runtime);
-    parts.push(`${kind} at ${n}: ${at.map((p) => `${label(p)} ${(p.rss_per_connection_bytes / 1024).toFixed(1)} KiB`).join(', ')}`);
+    const n = Math.max(...of.map((p) => p.count));
+    const at = of.filter((p) => p.count === n);
+    parts.push(`${kind} at ${n}: ${at.map((p) => `${targetLabel(p)} ${(p.rss_per_unit_bytes / 1024).toFixed(1)} KiB`).join(', ')}`);
   }
   return parts.join('; ');
 }
@@ -303,16 +302,15 @@ export function memorySummary(points: readonly MemoryPoint[]): string {
 // What Go's growable stacks say about CoroJS's fixed one (issue 14): at the largest idle count both measured,
 // RSS and stack bytes per idle goroutine against per idle fiber on each CoroJS backend (derived from the points).
 export function goroutineComparison(points: readonly MemoryPoint[]): string | null {
-  type Idle = MemoryPoint & { kind?: string; fiber_backend?: string; stack_resident_per_fiber_bytes?: number };
-  const idle = (points as Idle[]).filter((p) => p.kind === 'idle-fibers');
+  const idle = points.filter((p) => p.kind === 'idle-fibers');
   const go = idle.filter((p) => p.runtime === 'go');
   const fibers = idle.filter((p) => p.runtime === 'corojs');
-  const counts = go.map((p) => p.idle_connections).filter((n) => fibers.some((f) => f.idle_connections === n));
+  const counts = go.map((p) => p.count).filter((n) => fibers.some((f) => f.count === n));
   if (!counts.length) return null;
   const n = Math.max(...counts);
   const kib = (bytes: number | undefined): string => (bytes === undefined ? '?' : `${(bytes / 1024).toFixed(1)} KiB`);
-  const g = go.find((p) => p.idle_connections === n)!;
-  const parts = fibers.filter((f) => f.idle_connections === n).map((f) =>
-    `corojs/${f.fiber_backend ?? 'thread'} ${kib(f.rss_per_connection_bytes)} RSS (stack ${kib(f.stack_resident_per_fiber_bytes)} resident), ${(f.rss_per_connection_bytes / Math.max(1, g.rss_per_connection_bytes)).toFixed(1)}x the goroutine`);
-  return `at ${n} idle: a goroutine (stack starts small and grows by copying) costs ${kib(g.rss_per_connection_bytes)} RSS (stack ${kib(g.stack_resident_per_fiber_bytes)}); a fiber with the fixed 1 MiB stack: ${parts.join('; ')}`;
+  const g = go.find((p) => p.count === n)!;
+  const parts = fibers.filter((f) => f.count === n).map((f) =>
+    `${targetLabel(f)} ${kib(f.rss_per_unit_bytes)} RSS (stack ${kib(f.stack_resident_per_unit_bytes)} resident), ${(f.rss_per_unit_bytes / Math.max(1, g.rss_per_unit_bytes)).toFixed(1)}x the goroutine`);
+  return `at ${n} idle: a goroutine (stack starts small and grows by copying) costs ${kib(g.rss_per_unit_bytes)} RSS (stack ${kib(g.stack_resident_per_unit_bytes)}); a fiber with the fixed 1 MiB stack: ${parts.join('; ')}`;
 }

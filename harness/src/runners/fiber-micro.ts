@@ -5,7 +5,7 @@
 import type { LabConfig } from '../lab-config.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, type PointKey, type RepetitionSample } from '../results/aggregate.js';
-import type { LatencySummaryUs, WorkloadResult } from '../results/schema.js';
+import { targetOf, type LatencySummaryUs, type WorkloadResult } from '../results/schema.js';
 import { failureReason, fiberTargets, forTarget, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
 
 export const MICRO_VARIANTS = ['pingpong', 'spawn-join', 'recursion'] as const;
@@ -82,7 +82,7 @@ export const fiberMicroEntry = {
     }
     for (const variant of MICRO_VARIANTS) {
       for (const target of targets) {
-        const pointKey: PointKey = { name: 'fiber-micro', variant: microVariantName(variant), runtime: target.runtime, mode: 'closed', connections: 1 };
+        const pointKey: PointKey = { name: 'fiber-micro', variant: microVariantName(variant), ...targetOf(target.runtime, backends.get(target.label) ?? target.backend), mode: 'closed', connections: 1 };
         const samples = reps.get(key(target, variant)) ?? [];
         const point: WorkloadResult = samples.length ? aggregatePoint(pointKey, samples, config.repetitions) : invalidPoint(pointKey, 'not run');
         into.workloads.push(forTarget(point, target, backends.get(target.label) ?? target.backend));

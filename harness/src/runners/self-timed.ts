@@ -7,7 +7,7 @@ import { GENERATOR_MAX_PCT } from '../loadgen/validity.js';
 import { createLatencyHistogram, encodeHistogram } from '../recorders/histogram.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, type PointKey, type RepetitionSample } from '../results/aggregate.js';
-import type { WorkloadResult } from '../results/schema.js';
+import { targetOf, type WorkloadResult } from '../results/schema.js';
 import { failureReason, fiberTargets, forTarget, parseJsonLines, runPinned, targetArgv, type Target } from './fiber-common.js';
 
 export interface SelfTimedOutput {
@@ -73,7 +73,7 @@ export async function runSelfTimed(spec: SelfTimedSpec, config: LabConfig, progr
   const results: WorkloadResult[] = [];
   for (const variant of spec.variants) {
     for (const target of targets) {
-      const pointKey: PointKey = { name: spec.name, variant, runtime: target.runtime, mode: 'closed', connections: spec.concurrency };
+      const pointKey: PointKey = { name: spec.name, variant, ...targetOf(target.runtime, target.backend), mode: 'closed', connections: spec.concurrency };
       const samples = reps.get(key(target, variant)) ?? [];
       const point = samples.length ? aggregatePoint(pointKey, samples, config.repetitions) : invalidPoint(pointKey, 'not run');
       results.push(forTarget(point, target));

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../process/server-process.js';
 import { startProcSampler } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
-import type { LatencySummaryUs, LoadMode, RunError, WorkloadResult } from '../results/schema.js';
+import { targetOf, type LatencySummaryUs, type LoadMode, type RunError, type WorkloadResult } from '../results/schema.js';
 import { fiberTargets, forTarget, PLANNED_TARGETS, targetArgv } from './fiber-common.js';
 
 export interface Measured {
@@ -125,7 +125,7 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
             }
           }
           for (const target of targets) {
-            const key: PointKey = { name: spec.name, variant: variant.variant, runtime: target.runtime, mode, connections: variant.connections };
+            const key: PointKey = { name: spec.name, variant: variant.variant, ...targetOf(target.runtime, target.backend), mode, connections: variant.connections };
             if (ratePerS !== undefined) key.offeredRatePerS = ratePerS;
             if (fraction !== undefined) key.loadFraction = fraction;
             const why = unavailable.get(target.label) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);

@@ -9,7 +9,7 @@ export const REQUIRED_RECURSION_DEPTH = 10000;
 const GROWTH_BYTES = 4096;
 const GROWTH_RATIO = 1.25;
 
-export type SweepPoint = StackSweepPoint & { cold_fiber_ok?: boolean; fiber_backend?: string };
+export type SweepPoint = Pick<StackSweepPoint, 'stack_size_bytes' | 'max_recursion_depth' | 'tls_handshake_ok' | 'cold_fiber_ok' | 'rss_per_fiber_bytes'>;
 
 const kib = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;

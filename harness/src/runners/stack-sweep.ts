@@ -4,7 +4,7 @@
 import type { LabConfig } from '../lab-config.js';
 import type { Progress } from '../report/progress.js';
 import { median } from '../results/aggregate.js';
-import type { StackSweepPoint } from '../results/schema.js';
+import { targetOf, type StackSweepPoint } from '../results/schema.js';
 import { ensureFiberCerts } from './fiber-certs.js';
 import { failureReason, FIBER_BACKENDS, fiberTargets, parseJsonLines, perUnitBytes, runPinned, targetArgv, type FiberSection } from './fiber-common.js';
 import { REQUIRED_RECURSION_DEPTH, stackVerdict, type SweepPoint } from './stack-conclusion.js';
@@ -13,8 +13,9 @@ const KiB = 1024;
 export const STACK_SIZES = [64, 128, 256, 512, 1024, 2048, 4096, 8192].map((k) => k * KiB);
 export const SWEEP_IDLE_FIBERS = 1000;
 
-// The stack-probe's PART lines folded into one sweep point (missing parts count as failed / zero).
-export function parseStackProbe(stdout: string, stackSizeBytes: number): SweepPoint & Record<string, unknown> {
+// The stack-probe's PART lines folded into one sweep point (missing parts count as failed / zero), on the fiber
+// backend the probe reported (else the one its target asked for).
+export function parseStackProbe(stdout: string, stackSizeBytes: number, backend: string): StackSweepPoint {
   const parts = new Map(parseJsonLines<Record<string, unknown>>(stdout, 'PART ').map((p) => [String(p.part), p]));
   const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   const recursion = parts.get('recursion');
@@ -24,7 +25,8 @@ export function parseStackProbe(stdout: string, stackSizeBytes: number): SweepPo
   const tls = parts.get('tls');
   const spawnSamples = Array.isArray(spawn?.spawn_samples_per_s) ? (spawn!.spawn_samples_per_s as unknown[]).map(num) : [];
   const fibers = num(idle?.fibers);
-  const point: SweepPoint & Record<string, unknown> = {
+  const point: StackSweepPoint = {
+    ...targetOf('corojs', typeof idle?.backend === 'string' ? idle.backend : backend),
     stack_size_bytes: stackSizeBytes,
     max_recursion_depth: recursion?.ok === true && recursion.range_error === true ? num(recursion.max_recursion_depth) : 0,
     tls_handshake_ok: tls?.tls_handshake_ok === true,
@@ -36,7 +38,6 @@ export function parseStackProbe(stdout: string, stackSizeBytes: number): SweepPo
   if (recursion && recursion.range_error !== true) point.recursion_note = 'no catchable RangeError';
   if (typeof recursion?.main_depth === 'number') point.main_stack_depth = recursion.main_depth;
   if (idle) point.stack_resident_per_fiber_bytes = perUnitBytes(num(idle.stack_resident_before_bytes), num(idle.stack_resident_after_bytes), fibers);
-  if (typeof idle?.backend === 'string') point.fiber_backend = idle.backend;
   if (typeof tls?.stack_resident_delta_bytes === 'number') point.tls_stack_resident_bytes = tls.stack_resident_delta_bytes;
   if (typeof tls?.error === 'string') point.tls_error = tls.error.slice(0, 200);
   if (typeof cold?.error === 'string') point.cold_error = cold.error.slice(0, 200);
@@ -59,15 +60,14 @@ export const stackSweepEntry = {
         progress.step(`stack-sweep ${target.label} ${size / KiB} KiB`);
         const args = [certDir, String(SWEEP_IDLE_FIBERS), '1000', String(spawnSamples)];
         const run = await runPinned(targetArgv(config, target, 'stack-probe', args, [`--fiber-stack-size=${size}`]), config, 60000);
-        const point = parseStackProbe(run.stdout, size);
-        point.fiber_backend = (point.fiber_backend as string | undefined) ?? target.backend ?? 'thread';
+        const point = parseStackProbe(run.stdout, size, target.backend!);
         if (run.code !== 0 || !run.stdout.includes('DONE')) point.probe_error = failureReason(run);
         points.push(point);
-        into.stack.push(point as StackSweepPoint);
+        into.stack.push(point);
       }
       const verdict = stackVerdict(points);
-      const key = target.backend === 'thread' || !target.backend ? 'stack_1mib' : `stack_1mib_${target.backend}`;
-      into.conclusions[key] = `[${target.backend ?? 'thread'} backend, requirement: recursion >= ${REQUIRED_RECURSION_DEPTH}] ${verdict.text}`;
+      const key = target.backend === 'thread' ? 'stack_1mib' : `stack_1mib_${target.backend}`;
+      into.conclusions[key] = `[${target.backend} backend, requirement: recursion >= ${REQUIRED_RECURSION_DEPTH}] ${verdict.text}`;
     }
   },
 };

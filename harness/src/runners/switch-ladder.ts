@@ -39,7 +39,7 @@ export function parseSwitchOutput(stdout: string): SwitchOutput | null {
 
 const round = (x: number): number => Math.round(x * 10) / 10;
 
-export function rungOf(name: string, samples: readonly number[], extra: Partial<SwitchRung> & Record<string, unknown> = {}): SwitchRung {
+export function rungOf(name: string, samples: readonly number[], extra: Partial<SwitchRung> = {}): SwitchRung {
   return { rung: name, ns_per_switch: round(median(samples)), samples: samples.map(round), ...extra };
 }
 
@@ -93,7 +93,7 @@ export const switchLadderEntry = {
         into.errors.push({ workload: 'switch-ladder', message: `${target.label}: ${slot.failures[0] ?? 'no samples'}`, target: target.label });
         continue;
       }
-      const extra: Record<string, unknown> = { runtime: target.runtime, method: `in-script hrtime, ${2 * SWITCH_YIELDS} one-way switches, taskset ${config.serverCpus}` };
+      const extra: Partial<SwitchRung> = { method: `in-script hrtime, ${2 * SWITCH_YIELDS} one-way switches, taskset ${config.serverCpus}` };
       if (slot.failures.length) extra.failures = slot.failures;
       into.switch_ladder.push(forTarget(rungOf(rungName(target), slot.samples, extra), target, slot.backend ?? target.backend));
     }

@@ -1,13 +1,13 @@
 // `npm run dashboard [-- FILE...] [--out-dir DIR]`: renders lab result files (default: results/*.json) into
 // one self-contained page, DIR/index.html (default results/dashboard/). The newest file is the run shown in
 // detail; all of them make the trends across commits.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildModel } from '../../dashboard/src/model.js';
-import { writeDashboard } from '../../dashboard/src/render.js';
-import type { ResultFile } from './results/schema.js';
-import { validateResultFile } from './results/validate.js';
+import { readResultFile } from '../../harness/src/results/read.js';
+import type { ResultFile } from '../../harness/src/results/schema.js';
+import { buildModel } from './model.js';
+import { writeDashboard } from './render.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../../..');
@@ -26,12 +26,11 @@ function main(argv: string[]): number {
   const files: ResultFile[] = [];
   const fromCommandLine = new Set<ResultFile>();
   for (const file of new Set([...found, ...named])) {
-    let json: unknown;
-    try { json = JSON.parse(readFileSync(file, 'utf8')); } catch (error) { console.error(`dashboard: skipping ${file}: ${(error as Error).message}`); continue; }
-    const problems = validateResultFile(json);
-    if (problems.length) { console.error(`dashboard: skipping ${file}: not a lab result file (${problems[0]})`); continue; }
-    files.push(json as ResultFile);
-    if (named.includes(file)) fromCommandLine.add(json as ResultFile);
+    // Any schema version the reader knows (v1 files are converted), else skipped with the first problem.
+    const read = readResultFile(file);
+    if (!read.ok) { console.error(`dashboard: skipping ${file}: not a readable lab result file (${read.problems[0]})`); continue; }
+    files.push(read.file);
+    if (named.includes(file)) fromCommandLine.add(read.file);
   }
   if (!files.length) { console.error('dashboard: no result files (run `npm run lab` first, or name a file)'); return 2; }
   // The run shown in detail: the newest of the named files, else the newest found.
