@@ -57,7 +57,7 @@ export function summaryTable(file: ResultFile): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const extra: string[] = [];
   for (const rung of file.switch_ladder) extra.push(`switch ${rung.rung}${rung.fiber_backend ? ` (${rung.fiber_backend})` : ''}: ${fmt(rung.ns_per_switch)} ns per one-way switch`);
-  for (const m of file.memory) extra.push(`memory ${targetLabel(m)} ${m.kind} ${m.count} x ${m.unit}: ${fmt(m.rss_per_unit_bytes)} B RSS each${m.valid ? '' : ` (invalid: ${m.invalid_reason})`}`);
+  for (const m of file.memory) extra.push(`memory ${targetLabel(m)} ${m.kind}${m.workload ? ` (${m.workload})` : ''} ${m.count} x ${m.unit}: ${fmt(m.rss_per_unit_bytes)} B RSS each${m.valid ? '' : ` (invalid: ${m.invalid_reason})`}`);
   for (const s of file.stack) extra.push(`stack ${targetLabel(s)} ${s.stack_size_bytes / 1024} KiB: depth ${s.max_recursion_depth}, tls ${s.tls_handshake_ok ? 'ok' : 'FAIL'}, ${fmt(s.rss_per_fiber_bytes)} B/fiber, ${fmt(s.spawn_per_s)} spawn/s`);
   for (const [k, v] of Object.entries(file.conclusions ?? {})) extra.push(`${k}: ${v}`);
   // The peers' ratios for the default (first) backend only: the others are in the dashboard and `npm run compare`.

@@ -23,7 +23,8 @@ export function parseStackProbe(stdout: string, stackSizeBytes: number, backend:
   const spawn = parts.get('spawn');
   const idle = parts.get('idle');
   const tls = parts.get('tls');
-  const spawnSamples = Array.isArray(spawn?.spawn_samples_per_s) ? (spawn!.spawn_samples_per_s as unknown[]).map(num) : [];
+  const rawSpawn = spawn?.spawn_samples_per_s;
+  const spawnSamples = Array.isArray(rawSpawn) ? rawSpawn.map(num) : [];
   const fibers = num(idle?.fibers);
   const point: StackSweepPoint = {
     ...targetOf('corojs', typeof idle?.backend === 'string' ? idle.backend : backend),
