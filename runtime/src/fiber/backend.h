@@ -52,8 +52,9 @@ class Backend {
   virtual void Destroy(Fiber* fiber) = 0;
 };
 
-// Maps a `size`-byte stack with its guard page for `fiber`; false (errno = ENOMEM) if it cannot be mapped.
-bool GiveStack(Fiber* fiber, size_t size);
+// Maps a `size`-byte stack with its guard page (and `top_reserve` bytes above it) for `fiber`; false
+// (errno = ENOMEM) if it cannot be mapped.
+bool GiveStack(Fiber* fiber, size_t size, size_t top_reserve = 0);
 
 // The scheduler's side of every fiber but the main one: runs jobs until the fiber leaves.
 void FiberBody(Fiber* self);

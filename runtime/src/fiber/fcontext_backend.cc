@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 
+#include "fiber/handle_slot.h"
 #include "fiber/same_thread.h"
 #include "fiber/scheduler.h"
 
@@ -44,9 +45,9 @@ class FcontextBackend : public SameThreadBackend {
 
   Fiber* Create(size_t stack_size) override {
     auto fiber = std::make_unique<FcontextFiber>();
-    if (!GiveStack(fiber.get(), stack_size)) return nullptr;
-    char* top = static_cast<char*>(fiber->stack->low()) + fiber->stack->size();
-    fiber->context = ctx::make_fcontext(top, fiber->stack->size(), Entry);
+    if (!GiveStack(fiber.get(), stack_size, kHandleSlotReserve)) return nullptr;
+    char* top = CarveHandleSlot(fiber.get());
+    fiber->context = ctx::make_fcontext(top, top - static_cast<char*>(fiber->stack->low()), Entry);
     return fiber.release();
   }
 

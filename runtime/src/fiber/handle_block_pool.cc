@@ -25,6 +25,7 @@ size_t HandleBlocksResidentBytes() { return 0; }
 #include <mutex>
 #include <new>
 
+#include "fiber/handle_slot.h"
 #include "fiber/stack.h"
 
 namespace {
@@ -99,7 +100,7 @@ void* AllocateArray(size_t size, bool nothrow) {
 }
 
 void FreeArray(void* p) {
-  if (p == nullptr) return;
+  if (p == nullptr || corojs::fiber::ReturnHandleSlot(p)) return;
   if (Pool().Owns(p)) return Pool().Free(p);
   ::operator delete(p);
 }
@@ -111,7 +112,11 @@ size_t HandleBlocksResidentBytes() { return Pool().ResidentBytes(); }
 }  // namespace corojs
 
 void* operator new[](size_t size) { return AllocateArray(size, false); }
-void* operator new[](size_t size, const std::nothrow_t&) noexcept { return AllocateArray(size, true); }
+void* operator new[](size_t size, const std::nothrow_t&) noexcept {
+  // V8 takes a handle-scope block with this one: the running fiber's slot on its stack first (handle_slot.h).
+  if (void* slot = corojs::fiber::TakeHandleSlot(size, __builtin_return_address(0))) return slot;
+  return AllocateArray(size, true);
+}
 void operator delete[](void* p) noexcept { FreeArray(p); }
 void operator delete[](void* p, size_t) noexcept { FreeArray(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { FreeArray(p); }

@@ -1,7 +1,11 @@
 // What the same-thread backends share: see same_thread.h.
 #include "fiber/same_thread.h"
 
+#include "fiber/handle_slot.h"
+
 #include <pthread.h>
+
+#include <cstdio>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -32,12 +36,20 @@ SameThreadFiber* AsSameThread(Fiber* fiber) { return static_cast<SameThreadFiber
 
 }  // namespace
 
-SameThreadBackend::SameThreadBackend(const V8ThreadIdentity& slots) : slots_(slots) { RememberMainStack(); }
+SameThreadBackend::SameThreadBackend(const V8ThreadIdentity& slots) : slots_(slots) {
+  RememberMainStack();
+  std::string why_not;
+  if (!LocateHandleScopeExtend(&why_not)) fprintf(stderr, "corojs: handle blocks stay in the heap (%s)\n", why_not.c_str());
+}
 
 void SameThreadBackend::Park(Fiber* self, Fiber* next) {
   char* frame = static_cast<char*>(__builtin_frame_address(0));
   self->stack->Release(frame - 16 * 1024);
   Transfer(self, next);
+}
+
+void SameThreadBackend::Destroy(Fiber* fiber) {
+  if (ReleaseHandleSlot(fiber)) delete fiber;
 }
 
 void SameThreadBackend::SwapIdentity(Fiber* self, Fiber* next) {

@@ -22,7 +22,8 @@ class SameThreadBackend : public Backend {
 
   // Pooled: gives the stack's used pages back, keeping the few this frame still needs, then transfers.
   void Park(Fiber* self, Fiber* next) override;
-  void Destroy(Fiber* fiber) override { delete fiber; }
+  // Unmaps the fiber's stack, unless V8 still holds the handle block on it (handle_slot.h): then it is kept.
+  void Destroy(Fiber* fiber) override;
 
  protected:
   // Call just before the stack switch: V8 must see `next`'s thread identity from now on.

@@ -275,9 +275,9 @@ int PinnedCpu() {
 
 }  // namespace
 
-bool GiveStack(Fiber* fiber, size_t size) {
+bool GiveStack(Fiber* fiber, size_t size, size_t top_reserve) {
   try {
-    fiber->stack = std::make_unique<FiberStack>(size);
+    fiber->stack = std::make_unique<FiberStack>(size, top_reserve);
   } catch (const std::bad_alloc&) {
     errno = ENOMEM;
     return false;

@@ -29,10 +29,11 @@ size_t PageSize() {
 #endif
 }
 
-FiberStack::FiberStack(size_t size) {
+FiberStack::FiberStack(size_t size, size_t top_reserve) {
   size_t page = PageSize();
   size_ = (size + page - 1) / page * page;
-  mapping_size_ = size_ + page;
+  top_reserve_ = (top_reserve + page - 1) / page * page;
+  mapping_size_ = size_ + top_reserve_ + page;
 #ifdef _WIN32
   mapping_ = VirtualAlloc(nullptr, mapping_size_, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
   if (!mapping_) throw std::bad_alloc();
@@ -77,7 +78,7 @@ size_t ResidentBytesOf(const void* start, size_t bytes) {
 #endif
 }
 
-size_t FiberStack::ResidentBytes() const { return ResidentBytesOf(low_, size_); }
+size_t FiberStack::ResidentBytes() const { return ResidentBytesOf(low_, size_ + top_reserve_); }
 
 void FiberStack::Release(void* keep_above) const {
 #ifndef _WIN32

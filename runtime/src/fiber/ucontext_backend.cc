@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "fiber/handle_slot.h"
 #include "fiber/same_thread.h"
 
 namespace corojs::fiber {
@@ -35,10 +36,11 @@ class UcontextBackend : public SameThreadBackend {
 
   Fiber* Create(size_t stack_size) override {
     auto fiber = std::make_unique<UcontextFiber>();
-    if (!GiveStack(fiber.get(), stack_size)) return nullptr;
+    if (!GiveStack(fiber.get(), stack_size, kHandleSlotReserve)) return nullptr;
     if (getcontext(&fiber->context) != 0) return nullptr;
+    char* top = CarveHandleSlot(fiber.get());
     fiber->context.uc_stack.ss_sp = fiber->stack->low();
-    fiber->context.uc_stack.ss_size = fiber->stack->size();
+    fiber->context.uc_stack.ss_size = top - static_cast<char*>(fiber->stack->low());
     fiber->context.uc_link = nullptr;
     auto address = reinterpret_cast<uintptr_t>(fiber.get());
     makecontext(&fiber->context, reinterpret_cast<void (*)()>(Entry), 2, static_cast<unsigned>(address >> 32),
