@@ -14,7 +14,7 @@ struct StdlibModule {
   size_t length;
 };
 
-// Generated (build/runtime/stdlib_bundle.cc).
+// Generated (build/runtime/stdlib_modules.cc).
 extern const StdlibModule kStdlibModules[];
 extern const size_t kStdlibModuleCount;
 extern const char kStdlibEntry[];
