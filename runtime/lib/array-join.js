@@ -6,6 +6,8 @@
 // out of order V8 reaches an `unreachable` and aborts the process. The stack is not reachable through V8's
 // API, so join is done here: the ECMAScript algorithm, with V8's cycle rule applied per fiber.
 // (Array.prototype.toString calls `this.join`, so it follows. TypedArray join converts only numbers.)
+import primordials from './primordials.js';
+
 const fiberId = primordials.fiber.id;
 const joining = new Map();  // fiber id -> Set of receivers that fiber is joining now
 

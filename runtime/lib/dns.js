@@ -1,10 +1,13 @@
 // The global dns (spec 4): resolve(hostname, rrtype = 'A') -> { TYPE: records }, blocking only the calling
 // fiber; extensions setServers/getServers (as in Node) and configure({ timeout, tries }).
+import primordials from './primordials.js';
+import { typeError } from './errors.js';
+
 const prim = primordials.dns;
 
 globalThis.dns = {
   resolve(hostname, rrtype = 'A') {
-    if (typeof hostname !== 'string') throw internal.typeError('The "hostname" argument must be a string');
+    if (typeof hostname !== 'string') throw typeError('The "hostname" argument must be a string');
     return prim.resolve(hostname, String(rrtype).toUpperCase());
   },
   setServers(servers) { prim.setServers(servers); },

@@ -1,6 +1,9 @@
 // TextEncoder and TextDecoder (UTF-8 only) per the WHATWG Encoding standard: BOM stripped unless
 // `ignoreBOM`, `fatal` throws on invalid bytes, otherwise each invalid maximal subpart becomes U+FFFD, and
 // `stream: true` holds back a sequence split across chunks until the rest arrives.
+import primordials from './primordials.js';
+import { typeError } from './errors.js';
+
 const prim = primordials.encoding;
 
 // The standard's labels for UTF-8 (matched after trimming ASCII whitespace, case-insensitively).
@@ -12,11 +15,11 @@ function toBytes(input) {
   if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && input instanceof SharedArrayBuffer)) {
     return new Uint8Array(input);
   }
-  throw internal.typeError('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView');
+  throw typeError('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView');
 }
 
 function invalidData() {
-  return internal.typeError('The encoded data was not valid for encoding utf-8', 'ERR_ENCODING_INVALID_ENCODED_DATA');
+  return typeError('The encoded data was not valid for encoding utf-8', 'ERR_ENCODING_INVALID_ENCODED_DATA');
 }
 
 class TextDecoder {
@@ -33,7 +36,7 @@ class TextDecoder {
       throw error;
     }
     if (options !== undefined && options !== null && typeof options !== 'object') {
-      throw internal.typeError('The "options" argument must be of type object');
+      throw typeError('The "options" argument must be of type object');
     }
     this.#fatal = Boolean(options?.fatal);
     this.#ignoreBOM = Boolean(options?.ignoreBOM);
@@ -84,7 +87,7 @@ class TextEncoder {
   encode(input = '') { return prim.encode(`${input}`); }
   encodeInto(source, destination) {
     if (!(destination instanceof Uint8Array)) {
-      throw internal.typeError('The "dest" argument must be an instance of Uint8Array');
+      throw typeError('The "dest" argument must be an instance of Uint8Array');
     }
     const [read, written] = prim.encodeInto(`${source}`, destination);
     return { read, written };
@@ -94,3 +97,4 @@ class TextEncoder {
 
 globalThis.TextDecoder = TextDecoder;
 globalThis.TextEncoder = TextEncoder;
+export { TextDecoder, TextEncoder };

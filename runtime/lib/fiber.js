@@ -1,12 +1,15 @@
 // The global Fiber (spec 4): run, plus the extensions yield, sleep, wait, stats and id.
+import primordials from './primordials.js';
+import { typeError } from './errors.js';
+
 const prim = primordials.fiber;
 
-const Fiber = Object.freeze({
+export const Fiber = Object.freeze({
   // Runs fn in a new fiber at once; returns when the new fiber first blocks or ends. If fn returns a promise
   // (an async function), the fiber lives until it settles, so what it opened stays open across its awaits;
   // a rejection is then an uncaught exception, as an unhandled rejection is in Node.
   run(fn) {
-    if (typeof fn !== 'function') throw internal.typeError('Fiber.run expects a function');
+    if (typeof fn !== 'function') throw typeError('Fiber.run expects a function');
     prim.run(() => {
       const result = fn();
       if (result instanceof Promise) prim.wait(result);
@@ -21,7 +24,7 @@ const Fiber = Object.freeze({
   yield() { prim.yield(); },
   // Blocks only the calling fiber for `ms` milliseconds.
   sleep(ms) {
-    if (typeof ms !== 'number' || !(ms >= 0)) throw internal.typeError('Fiber.sleep expects a non-negative number of ms');
+    if (typeof ms !== 'number' || !(ms >= 0)) throw typeError('Fiber.sleep expects a non-negative number of ms');
     prim.sleep(Math.ceil(ms));
   },
   // { backend, live, created, switches, pooled, stack_size, stack_reserved_bytes, stack_resident_bytes,

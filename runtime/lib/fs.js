@@ -1,4 +1,8 @@
 // The global fs (spec 4): FileHandle over the fs primordials; every call blocks only the calling fiber.
+import primordials from './primordials.js';
+import { typeError } from './errors.js';
+import { TextDecoder } from './encoding.js';
+
 const prim = primordials.fs;
 // Like Node's readFile(path, 'utf8'), a leading BOM is part of the file's text.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -6,7 +10,7 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const kMaxReadFile = 2 ** 31 - 1;
 
 function checkPath(path) {
-  if (typeof path !== 'string') throw internal.typeError('The "path" argument must be of type string');
+  if (typeof path !== 'string') throw typeError('The "path" argument must be of type string');
   return path;
 }
 
@@ -19,7 +23,7 @@ class FileHandle {
   // Writes a String (UTF-8) or Uint8Array at `offset` (or the current position); returns bytes written (BigInt).
   write(data, offset = -1) {
     if (typeof data !== 'string' && !ArrayBuffer.isView(data)) {
-      throw internal.typeError('The "data" argument must be a string or Uint8Array');
+      throw typeError('The "data" argument must be a string or Uint8Array');
     }
     return prim.write(this.#id, data, offset);
   }

@@ -1,7 +1,9 @@
-// Node-like value formatting for console.log: internal.inspect(value, options) and internal.format(args),
+// Node-like value formatting for console.log: inspect(value, options) and format(args),
 // following Node 20's util.inspect/util.format (its defaults: depth 2, breakLength 80, compact 3). Cycles
 // print as [Circular *N], Errors with their stack, `[cause]` and `[errors]`, a Proxy through its target
 // without running a trap (`<Revoked Proxy>` once revoked), long arrays grouped in columns.
+import primordials from './primordials.js';
+
 const { proxyTarget, promiseState } = primordials.console;
 
 const kBreakLength = 80;
@@ -360,12 +362,12 @@ function formatObject(value, ctx, depth) {
   return reduceToSingleString(output, base, braces, isArray || isTyped, depth + 1, value, ctx);
 }
 
-internal.inspect = function inspect(value, options = {}) {
+export function inspect(value, options = {}) {
   const depth = typeof options?.depth === 'number' ? options.depth : options?.depth === null ? Infinity : 2;
   const showHidden = Boolean(options?.showHidden);
   const ctx = { seen: [], circular: new Map(), indentLvl: 0, currentDepth: 0, depth, showHidden };
   return formatValue(value, ctx, 0);
-};
+}
 
 // ---- util.format ----
 
@@ -396,17 +398,17 @@ function stringify(value) {
 const specifiers = {
   s: (arg) => (typeof arg === 'number' ? formatNumber(arg) : typeof arg === 'bigint' ? `${arg}n`
     : typeof arg !== 'object' || arg === null || !hasBuiltInToString(arg) ? String(arg)
-      : internal.inspect(arg, { depth: 0 })),
+      : inspect(arg, { depth: 0 })),
   d: (arg) => (typeof arg === 'bigint' ? `${arg}n` : typeof arg === 'symbol' ? 'NaN' : formatNumber(Number(arg))),
   i: (arg) => (typeof arg === 'bigint' ? `${arg}n` : typeof arg === 'symbol' ? 'NaN' : formatNumber(parseInt(arg, 10))),
   f: (arg) => (typeof arg === 'symbol' ? 'NaN' : formatNumber(parseFloat(arg))),
   j: stringify,
-  o: (arg) => internal.inspect(arg, { showHidden: true, depth: 4 }),
-  O: (arg) => internal.inspect(arg),
+  o: (arg) => inspect(arg, { showHidden: true, depth: 4 }),
+  O: (arg) => inspect(arg),
   c: () => '',
 };
 
-internal.format = function format(args) {
+export function format(args) {
   if (args.length === 0) return '';
   const first = args[0];
   let next = 0;
@@ -421,7 +423,7 @@ internal.format = function format(args) {
   }
   for (let i = next; i < args.length; i++) {
     const arg = args[i];
-    out += (i > 0 ? ' ' : '') + (typeof arg === 'string' ? arg : internal.inspect(arg));
+    out += (i > 0 ? ' ' : '') + (typeof arg === 'string' ? arg : inspect(arg));
   }
   return out;
-};
+}

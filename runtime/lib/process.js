@@ -1,6 +1,9 @@
 // The global process (argv, env, exit, pid, hrtime, exitCode) and performance.now().
+import primordials from './primordials.js';
+import { typeError } from './errors.js';
+import { now } from './clock.js';
+
 const prim = primordials.process;
-const timeOrigin = prim.hrtime();
 
 function hrtime(previous) {
   const now = prim.hrtime();
@@ -21,12 +24,12 @@ function writer(fd) {
   return function write(chunk, encoding, callback) {
     if (typeof encoding === 'function') [encoding, callback] = [undefined, encoding];
     if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
-      throw internal.typeError('The "chunk" argument must be of type string or an instance of Uint8Array');
+      throw typeError('The "chunk" argument must be of type string or an instance of Uint8Array');
     }
     if (typeof chunk === 'string' && encoding !== undefined && encoding !== null &&
         !/^utf-?8$/i.test(String(encoding))) {
       const message = `Unknown encoding: ${String(encoding)} (only utf8 is supported)`;
-      throw internal.typeError(message, 'ERR_UNKNOWN_ENCODING');
+      throw typeError(message, 'ERR_UNKNOWN_ENCODING');
     }
     primordials.console.write(fd, chunk);
     if (typeof callback === 'function') queueMicrotask(() => callback(null));
@@ -36,7 +39,7 @@ function writer(fd) {
 
 let exitCode;
 const versions = prim.versions();
-const process = {
+export const process = {
   argv: prim.argv(),
   env: prim.env(),
   pid: prim.pid(),
@@ -51,7 +54,7 @@ const process = {
   get exitCode() { return exitCode; },
   set exitCode(code) {
     if (code === undefined) return;
-    if (!Number.isInteger(code)) throw internal.typeError('process.exitCode must be an integer');
+    if (!Number.isInteger(code)) throw typeError('process.exitCode must be an integer');
     exitCode = code;
     prim.setExitCode(code);
   },
@@ -62,5 +65,5 @@ globalThis.process = process;
 
 globalThis.performance = {
   timeOrigin: Date.now(),
-  now: () => Number(prim.hrtime() - timeOrigin) / 1e6,
+  now,
 };

@@ -2,6 +2,12 @@
 // unref, cleared timers that keep nothing alive). One heap of timers and one dispatcher fiber that waits on
 // the runtime's alarm for the earliest; each due callback runs in a fiber of its own, so a callback that
 // blocks (Fiber.sleep, a socket read) delays no other timer.
+import primordials from './primordials.js';
+import { typeError } from './errors.js';
+import { now } from './clock.js';
+import { Fiber } from './fiber.js';
+import { process } from './process.js';
+
 const alarm = primordials.timers;
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
@@ -78,18 +84,18 @@ function dispatch() {
   // the call that scheduled it has returned (Node's rule).
   alarm.wait(0, true);
   while (heap.length > 0) {
-    const now = performance.now();
+    const time = now();
     const head = heap[0];
-    if (head.due > now) {
+    if (head.due > time) {
       dispatcherDue = head.due;
       dispatcherKeepsAlive = keptAlive > 0;
-      alarm.wait(Math.ceil(head.due - now), dispatcherKeepsAlive);
+      alarm.wait(Math.ceil(head.due - time), dispatcherKeepsAlive);
       dispatcherDue = Infinity;
       continue;
     }
     removeAt(0);
     if (head.repeat !== null) {
-      head.due = performance.now() + head.repeat;
+      head.due = now() + head.repeat;
       insert(head);
     }
     const { callback, args } = head;
@@ -119,7 +125,7 @@ class Timeout {
     this.keepsAlive = true;
     this.index = -1;
     this.id = nextId++;
-    this.due = performance.now() + delay;
+    this.due = now() + delay;
     insert(this);
   }
   hasRef() { return this.keepsAlive; }
@@ -136,7 +142,7 @@ class Timeout {
   }
   refresh() {
     if (this.index >= 0) cancel(this);
-    this.due = performance.now() + this.delay;
+    this.due = now() + this.delay;
     insert(this);
     return this;
   }
@@ -148,7 +154,7 @@ const byId = new Map();  // numeric ids (Timeout's primitive value) for clearTim
 
 function checked(callback) {
   if (typeof callback !== 'function') {
-    throw internal.typeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
+    throw typeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
   }
   return callback;
 }

@@ -19,11 +19,7 @@
 #include "kernel/primordials.h"
 #include "kernel/runtime.h"
 #include "kernel/runtime_state.h"
-
-namespace corojs {
-extern const char kStdlibSource[];
-extern const size_t kStdlibSourceLength;
-}  // namespace corojs
+#include "kernel/stdlib.h"
 
 namespace {
 
@@ -94,21 +90,6 @@ int ParseArgs(int argc, char** argv, RuntimeOptions* options) {
   options->argv.push_back(corojs::AbsolutePath(options->script));
   for (; i < argc; i++) options->argv.push_back(argv[i]);
   return -1;
-}
-
-bool RunStdlib(v8::Isolate* isolate, v8::Local<v8::Context> context) {
-  v8::TryCatch try_catch(isolate);
-  v8::Local<v8::String> source =
-      v8::String::NewFromUtf8(isolate, corojs::kStdlibSource, v8::NewStringType::kNormal,
-                              static_cast<int>(corojs::kStdlibSourceLength))
-          .ToLocalChecked();
-  v8::ScriptOrigin origin(isolate, corojs::NewString(isolate, "corojs:stdlib.js"));
-  v8::Local<v8::Script> script;
-  if (!v8::Script::Compile(context, source, &origin).ToLocal(&script) || script->Run(context).IsEmpty()) {
-    corojs::ReportException(isolate, try_catch);
-    return false;
-  }
-  return true;
 }
 
 v8::Global<v8::Promise> top_level;  // the entry module's evaluation, while it awaits
@@ -182,7 +163,7 @@ int main(int argc, char** argv) {
   corojs::fiber::Init(isolate, state.loop, fiber_options);
   corojs::InitModuleLoader(isolate);
   corojs::InstallPrimordials(isolate, context);
-  if (!RunStdlib(isolate, context)) corojs::ExitProcess(70);
+  if (!corojs::RunStdlib(isolate, context)) corojs::ExitProcess(70);
   v8::Local<v8::Value> evaluation;
   if (!corojs::RunMainModule(isolate, context, state.options.script, &evaluation)) corojs::ExitProcess(1);
   if (evaluation->IsPromise()) AwaitTopLevel(isolate, evaluation.As<v8::Promise>());
