@@ -7,6 +7,7 @@
 
 #ifdef _WIN32
 #include <windows.h>
+// psapi.h uses the types windows.h declares (a sorted include block would put it first).
 #include <psapi.h>
 #else
 #include <sys/mman.h>
