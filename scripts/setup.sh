@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
+# g++-mingw-w64-x86-64 and wine/wine64 build and run the fiber core's Windows Fibers test (runtime/test/windows);
+# clang-format is scripts/format.sh's C++ formatter.
 APT_PACKAGES=(cmake g++ make pkg-config libuv1-dev libssl-dev libc-ares-dev libboost-context-dev libicu72 libbrotli1
-  libnghttp2-14 libgtest-dev wrk dnsmasq-base chromium openssl util-linux procps valgrind golang-go)
+  libnghttp2-14 libgtest-dev wrk dnsmasq-base chromium openssl util-linux procps valgrind golang-go
+  g++-mingw-w64-x86-64 wine wine64 clang-format)
 # apt-get update once, before the first install or download (a fresh machine may have no package lists).
 updated=""
 apt_update_once() { [ -n "$updated" ] || { $SUDO apt-get update; updated=1; }; }

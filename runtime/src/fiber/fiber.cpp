@@ -2,9 +2,12 @@
 #include "fiber/fiber.h"
 
 #include <cstdint>
+#include <new>
 
 #ifdef _WIN32
 #include <windows.h>
+// winbase.h defines an empty Yield() macro (a Win16 leftover) that would erase Fiber::Yield below.
+#undef Yield
 #else
 #include <ucontext.h>
 #endif
@@ -26,8 +29,11 @@ static void WINAPI WindowsFiberEntry(LPVOID arg) { Fiber::Trampoline(static_cast
 
 Fiber::Fiber(Body body, size_t stack_size)
     : body_(std::move(body)), stack_(nullptr), context_(std::make_unique<Context>()) {
-  // Windows Fibers own their stacks; FiberStack is not used for the switch itself.
-  context_->fiber = CreateFiberEx(stack_size, stack_size, 0, WindowsFiberEntry, this);
+  // Windows Fibers own their stacks, so FiberStack is not used: `stack_size` is the reserve (the fixed limit)
+  // and pages are committed as the stack grows, so, as with the mmap'd POSIX stack, only what is touched
+  // costs memory.
+  context_->fiber = CreateFiberEx(0, stack_size, 0, WindowsFiberEntry, this);
+  if (!context_->fiber) throw std::bad_alloc();
 }
 
 Fiber::~Fiber() {
@@ -36,7 +42,9 @@ Fiber::~Fiber() {
 
 bool Fiber::Resume() {
   if (finished_ || running_) return false;
-  if (!IsThreadAFiber()) ConvertThreadToFiber(nullptr);
+  // Only a fiber can SwitchToFiber: the thread's own stack becomes one on first use, and stays one (the
+  // thread's fiber data goes with the thread).
+  if (!IsThreadAFiber() && !ConvertThreadToFiber(nullptr)) throw std::bad_alloc();
   resumer_ = current_fiber;
   current_fiber = this;
   running_ = true;

@@ -7,6 +7,8 @@
 
 #ifdef _WIN32
 #include <windows.h>
+// psapi.h uses the types windows.h declares (a sorted include block would put it first).
+#include <psapi.h>
 #else
 #include <sys/mman.h>
 #include <unistd.h>
@@ -66,11 +68,19 @@ FiberStack::~FiberStack() {
 }
 
 size_t ResidentBytesOf(const void* start, size_t bytes) {
-#ifdef _WIN32
-  return bytes;
-#else
   size_t page = PageSize();
-  std::vector<unsigned char> vec((bytes + page - 1) / page);
+  size_t pages = (bytes + page - 1) / page;
+#ifdef _WIN32
+  // The process's working set, asked page by page, is Windows' counterpart of mincore.
+  std::vector<PSAPI_WORKING_SET_EX_INFORMATION> info(pages);
+  char* first = const_cast<char*>(static_cast<const char*>(start));
+  for (size_t i = 0; i < pages; i++) info[i].VirtualAddress = first + i * page;
+  if (!QueryWorkingSetEx(GetCurrentProcess(), info.data(), static_cast<DWORD>(pages * sizeof(info[0])))) return 0;
+  size_t resident = 0;
+  for (const auto& entry : info) resident += entry.VirtualAttributes.Valid ? page : 0;
+  return resident;
+#else
+  std::vector<unsigned char> vec(pages);
   if (mincore(const_cast<void*>(start), bytes, vec.data()) != 0) return 0;
   size_t resident = 0;
   for (unsigned char v : vec) resident += (v & 1) ? page : 0;
@@ -81,11 +91,16 @@ size_t ResidentBytesOf(const void* start, size_t bytes) {
 size_t FiberStack::ResidentBytes() const { return ResidentBytesOf(low_, size_ + top_reserve_); }
 
 void FiberStack::Release(void* keep_above) const {
-#ifndef _WIN32
   size_t page = PageSize();
   char* low = static_cast<char*>(low_);
   char* limit = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(keep_above) / page * page);
-  if (limit > low && limit <= low + size_) madvise(low, limit - low, MADV_DONTNEED);
+  if (limit <= low || limit > low + size_) return;
+#ifdef _WIN32
+  // Decommitted and committed again, the pages come back zeroed and not resident (MADV_DONTNEED's effect).
+  VirtualFree(low, limit - low, MEM_DECOMMIT);
+  VirtualAlloc(low, limit - low, MEM_COMMIT, PAGE_READWRITE);
+#else
+  madvise(low, limit - low, MADV_DONTNEED);
 #endif
 }
 

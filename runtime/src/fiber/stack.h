@@ -33,7 +33,7 @@ class FiberStack {
 };
 
 size_t PageSize();
-// Bytes of [start, start + bytes) resident in RAM (mincore; `start` page-aligned; all of it where there is none).
+// Bytes of [start, start + bytes) resident in RAM (mincore; the working set on Windows; `start` page-aligned).
 size_t ResidentBytesOf(const void* start, size_t bytes);
 
 }  // namespace corojs
