@@ -5,8 +5,9 @@
 #include <uv.h>
 
 #include <map>
+#include <utility>
 
-#include "fiber/scheduler.h"
+#include "fiber/blocking_request.h"
 #include "kernel/runtime.h"
 
 namespace corojs {
@@ -87,29 +88,39 @@ Channel* Get() {
   return state;
 }
 
-struct Query {
-  fiber::Fiber* waiter = fiber::Current();
-  bool done = false;
+// A c-ares query has the shape of a libuv request (start with a callback and an argument, one completion), so
+// it waits through the same BlockingRequest; the answer is copied out in the callback (c-ares frees its buffer).
+struct DnsQuery {
+  void* data = nullptr;
   DnsAnswer answer;
 };
 
 }  // namespace
 
+namespace fiber {
+
+template <>
+struct RequestKind<DnsQuery> {
+  using Result = int;
+  static void OnDone(void* arg, int status, int, unsigned char* buf, int len) {
+    auto* query = static_cast<DnsQuery*>(arg);
+    if (buf && len > 0) query->answer.packet.assign(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
+    BlockingRequest<DnsQuery>::Complete(query, status);
+  }
+  static void Cleanup(DnsQuery*) {}
+};
+
+}  // namespace fiber
+
 DnsAnswer QueryDns(const std::string& name, int type) {
   Channel* c = Get();
-  Query query;
-  ares_query(c->channel, name.c_str(), 1 /* class IN */, type,
-             [](void* arg, int status, int, unsigned char* buf, int len) {
-               auto* q = static_cast<Query*>(arg);
-               q->answer.status = status;
-               if (buf && len > 0) q->answer.packet.assign(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
-               q->done = true;
-               fiber::Wake(q->waiter);
-             },
-             &query);
-  ArmTimer();
-  fiber::WaitUntil([&] { return query.done; });
-  return query.answer;
+  fiber::BlockingRequest<DnsQuery> query;
+  query->answer.status = query.Run([&](DnsQuery* q, ares_callback cb) {
+    ares_query(c->channel, name.c_str(), 1 /* class IN */, type, cb, q);
+    ArmTimer();
+    return 0;
+  });
+  return std::move(query->answer);
 }
 
 int SetDnsServers(const std::string& csv) { return ares_set_servers_ports_csv(Get()->channel, csv.c_str()); }

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <memory>
 
-#include "fiber/scheduler.h"
+#include "fiber/blocking_request.h"
 #include "fs/file_handle.h"
 #include "handles/lookup.h"
 #include "kernel/args.h"
@@ -25,29 +25,7 @@ FileHandle::~FileHandle() {
 
 namespace {
 
-// One fs request, owned by the fiber blocked on it (a blocked fiber cannot end, and exit is _exit).
-struct FsRequest {
-  uv_fs_t req;
-  fiber::Fiber* waiter = fiber::Current();
-  bool done = false;
-  ~FsRequest() { uv_fs_req_cleanup(&req); }
-};
-
-void OnFsDone(uv_fs_t* req) {
-  auto* request = static_cast<FsRequest*>(req->data);
-  request->done = true;
-  fiber::Wake(request->waiter);
-}
-
-// Starts `start(loop, req, callback)` and blocks until it completes; the result (>= 0) or a uv error (< 0).
-template <class Start>
-ssize_t RunFs(FsRequest* request, Start start) {
-  request->req.data = request;
-  int rc = start(GetLoop(), &request->req, OnFsDone);
-  if (rc < 0) return rc;
-  fiber::WaitUntil([&] { return request->done; });
-  return request->req.result;
-}
+using FsRequest = fiber::BlockingRequest<uv_fs_t>;
 
 // 'r', 'r+', 'rs+', 'w', 'wx', 'w+', 'wx+', 'a', 'ax', 'a+', 'ax+' (Node's meanings), or an integer.
 bool ParseFlags(const Args& info, int index, int* out) {
@@ -103,9 +81,9 @@ void Open(const Args& info) {
       !ArgInt(info, 2, "mode", 0, 07777, &mode, true, 0666)) {
     return;
   }
-  auto request = std::make_unique<FsRequest>();
-  ssize_t fd = RunFs(request.get(), [&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_open(loop, req, path.c_str(), flags | O_CLOEXEC, static_cast<int>(mode), cb);
+  FsRequest request;
+  ssize_t fd = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
+    return uv_fs_open(GetLoop(), req, path.c_str(), flags | O_CLOEXEC, static_cast<int>(mode), cb);
   });
   if (fd < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(fd), "open", path.c_str());
   uint64_t id = HandleStore::Add(std::make_shared<FileHandle>(static_cast<uv_file>(fd)), fiber::OwnerId());
@@ -122,10 +100,10 @@ void Read(const Args& info) {
   }
   char* data = static_cast<char*>(malloc(length ? length : 1));
   if (!data) return ThrowCodeError(info.GetIsolate(), "ENOMEM", "cannot allocate the read buffer", "read");
-  auto request = std::make_unique<FsRequest>();
+  FsRequest request;
   uv_buf_t buf = uv_buf_init(data, static_cast<unsigned>(length));
-  ssize_t n = RunFs(request.get(), [&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_read(loop, req, file->fd(), &buf, 1, offset, cb);
+  ssize_t n = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
+    return uv_fs_read(GetLoop(), req, file->fd(), &buf, 1, offset, cb);
   });
   if (n < 0 || ClosedMeanwhile(info, file, "read")) {
     free(data);
@@ -155,11 +133,11 @@ void Write(const Args& info) {
   }
   size_t written = 0;
   do {  // a regular file may take a write in several pieces
-    auto request = std::make_unique<FsRequest>();
+    FsRequest request;
     uv_buf_t buf = uv_buf_init(bytes.data() + written, static_cast<unsigned>(bytes.size() - written));
     int64_t position = offset < 0 ? -1 : offset + static_cast<int64_t>(written);
-    ssize_t n = RunFs(request.get(), [&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-      return uv_fs_write(loop, req, file->fd(), &buf, 1, position, cb);
+    ssize_t n = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
+      return uv_fs_write(GetLoop(), req, file->fd(), &buf, 1, position, cb);
     });
     if (n < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(n), "write");
     if (ClosedMeanwhile(info, file, "write")) return;
@@ -188,24 +166,24 @@ void Fstat(const Args& info) {
   if (!ArgCount(info, 1, "fs.fstat")) return;
   std::shared_ptr<FileHandle> file = OpenFile(info, 0);
   if (!file) return;
-  auto request = std::make_unique<FsRequest>();
-  ssize_t rc = RunFs(request.get(), [&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_fstat(loop, req, file->fd(), cb);
+  FsRequest request;
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
+    return uv_fs_fstat(GetLoop(), req, file->fd(), cb);
   });
   if (rc < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(rc), "fstat");
   if (ClosedMeanwhile(info, file, "fstat")) return;
-  info.GetReturnValue().Set(StatObject(info.GetIsolate(), request->req.statbuf));
+  info.GetReturnValue().Set(StatObject(info.GetIsolate(), request->statbuf));
 }
 
 void Stat(const Args& info) {
   std::string path;
   if (!ArgCount(info, 1, "fs.stat") || !ArgString(info, 0, "path", &path)) return;
-  auto request = std::make_unique<FsRequest>();
-  ssize_t rc = RunFs(request.get(), [&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_stat(loop, req, path.c_str(), cb);
+  FsRequest request;
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
+    return uv_fs_stat(GetLoop(), req, path.c_str(), cb);
   });
   if (rc < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(rc), "stat", path.c_str());
-  info.GetReturnValue().Set(StatObject(info.GetIsolate(), request->req.statbuf));
+  info.GetReturnValue().Set(StatObject(info.GetIsolate(), request->statbuf));
 }
 
 template <int (*Sync)(uv_loop_t*, uv_fs_t*, uv_file, uv_fs_cb)>
@@ -213,9 +191,9 @@ void SyncCall(const Args& info, const char* syscall) {
   if (!ArgCount(info, 1, syscall)) return;
   std::shared_ptr<FileHandle> file = OpenFile(info, 0);
   if (!file) return;
-  auto request = std::make_unique<FsRequest>();
-  ssize_t rc = RunFs(request.get(), [&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-    return Sync(loop, req, file->fd(), cb);
+  FsRequest request;
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
+    return Sync(GetLoop(), req, file->fd(), cb);
   });
   if (rc < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(rc), syscall);
   ClosedMeanwhile(info, file, syscall);
@@ -234,16 +212,16 @@ void Close(const Args& info) {
 void Readdir(const Args& info) {
   std::string path;
   if (!ArgCount(info, 1, "fs.readdir") || !ArgString(info, 0, "path", &path)) return;
-  auto request = std::make_unique<FsRequest>();
-  ssize_t rc = RunFs(request.get(), [&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_scandir(loop, req, path.c_str(), 0, cb);
+  FsRequest request;
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
+    return uv_fs_scandir(GetLoop(), req, path.c_str(), 0, cb);
   });
   v8::Isolate* isolate = info.GetIsolate();
   if (rc < 0) return ThrowUvError(isolate, static_cast<int>(rc), "scandir", path.c_str());
   v8::Local<v8::Array> names = v8::Array::New(isolate);
   uv_dirent_t entry;
   uint32_t i = 0;
-  while (uv_fs_scandir_next(&request->req, &entry) != UV_EOF) {
+  while (uv_fs_scandir_next(request.get(), &entry) != UV_EOF) {
     names->Set(isolate->GetCurrentContext(), i++, NewString(isolate, entry.name)).Check();
   }
   info.GetReturnValue().Set(names);
@@ -253,9 +231,9 @@ template <class Start>
 void PathCall(const Args& info, const char* syscall, Start start) {
   std::string path;
   if (!ArgCount(info, 1, syscall) || !ArgString(info, 0, "path", &path)) return;
-  auto request = std::make_unique<FsRequest>();
-  ssize_t rc = RunFs(request.get(), [&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-    return start(loop, req, path.c_str(), cb);
+  FsRequest request;
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
+    return start(GetLoop(), req, path.c_str(), cb);
   });
   if (rc < 0) ThrowUvError(info.GetIsolate(), static_cast<int>(rc), syscall, path.c_str());
 }

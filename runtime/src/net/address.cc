@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstring>
 
-#include "fiber/scheduler.h"
+#include "fiber/blocking_request.h"
 #include "kernel/args.h"
 #include "kernel/errors.h"
 #include "kernel/runtime.h"
@@ -57,40 +57,19 @@ int ResolveHostPort(const std::string& host, int port, sockaddr_storage* out) {
   std::string literal = Unbracketed(host);
   if (uv_ip4_addr(literal.c_str(), port, reinterpret_cast<sockaddr_in*>(out)) == 0) return 0;
   if (uv_ip6_addr(literal.c_str(), port, reinterpret_cast<sockaddr_in6*>(out)) == 0) return 0;
-  struct Lookup {
-    uv_getaddrinfo_t req;
-    fiber::Fiber* waiter = fiber::Current();
-    bool done = false;
-    int status = 0;
-    addrinfo* result = nullptr;
-  };
-  auto* lookup = new Lookup();
-  lookup->req.data = lookup;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  int rc = uv_getaddrinfo(GetLoop(), &lookup->req,
-                          [](uv_getaddrinfo_t* req, int status, addrinfo* res) {
-                            auto* l = static_cast<Lookup*>(req->data);
-                            l->status = status;
-                            l->result = res;
-                            l->done = true;
-                            fiber::Wake(l->waiter);
-                          },
-                          literal.c_str(), nullptr, &hints);
-  if (rc < 0) {
-    delete lookup;
-    return rc;
-  }
-  fiber::WaitUntil([&] { return lookup->done; });
-  int status = lookup->status;
-  if (status == 0 && lookup->result) {
-    memcpy(out, lookup->result->ai_addr, lookup->result->ai_addrlen);
+  fiber::BlockingRequest<uv_getaddrinfo_t> lookup;
+  int status = lookup.Run([&](uv_getaddrinfo_t* req, uv_getaddrinfo_cb cb) {
+    return uv_getaddrinfo(GetLoop(), req, cb, literal.c_str(), nullptr, &hints);
+  });
+  const addrinfo* found = lookup->addrinfo;
+  if (status == 0 && found) {
+    memcpy(out, found->ai_addr, found->ai_addrlen);
     if (out->ss_family == AF_INET) reinterpret_cast<sockaddr_in*>(out)->sin_port = htons(port);
     else reinterpret_cast<sockaddr_in6*>(out)->sin6_port = htons(port);
   }
-  uv_freeaddrinfo(lookup->result);
-  delete lookup;
   return status;
 }
 

@@ -1,6 +1,7 @@
 // The libuv side of a TCP connection: see tcp_socket.h.
 #include <cstring>
 
+#include "fiber/blocking_request.h"
 #include "kernel/runtime.h"
 #include "net/address.h"
 #include "net/tcp_socket.h"
@@ -13,15 +14,6 @@ namespace {
 constexpr size_t kInboxHighWater = 256 * 1024;
 // libuv reads into this; callbacks run one at a time (only the fiber holding the baton runs the loop).
 char read_scratch[64 * 1024];
-
-struct WriteRequest {
-  uv_write_t req;
-  std::string data;
-  std::shared_ptr<TcpStream> stream;
-  bool done = false;
-  int status = 0;
-  fiber::Fiber* waiter;
-};
 
 void OnRead(uv_stream_t* handle, ssize_t nread, const uv_buf_t* buf) {
   auto* stream = static_cast<TcpStream*>(handle->data);
@@ -106,54 +98,24 @@ int TcpStream::WriteAll(const char* data, size_t length) {
     else if (n < 0 && n != UV_EAGAIN) return n;
     if (done == length) return 0;
   }
-  auto request = std::make_unique<WriteRequest>();
-  request->data.assign(data + done, length - done);
-  request->stream = keep;
-  request->waiter = fiber::Current();
-  request->req.data = request.get();
-  uv_buf_t buf = uv_buf_init(request->data.data(), static_cast<unsigned>(request->data.size()));
-  int rc = uv_write(&request->req, reinterpret_cast<uv_stream_t*>(&tcp), &buf, 1, [](uv_write_t* req, int status) {
-    auto* r = static_cast<WriteRequest*>(req->data);
-    r->stream->pending_writes--;
-    r->status = status;
-    r->done = true;
-    fiber::Wake(r->waiter);  // also on close: libuv cancels queued writes with UV_ECANCELED
-  });
-  if (rc < 0) return rc;
+  // The rest waits in libuv's queue; `data` is the caller's and stays put while this fiber waits.
+  uv_buf_t buf = uv_buf_init(const_cast<char*>(data) + done, static_cast<unsigned>(length - done));
+  fiber::BlockingRequest<uv_write_t> request;
   pending_writes++;
-  WriteRequest* raw = request.release();
-  fiber::WaitUntil([&] { return raw->done; });
-  int status = raw->status;
-  delete raw;
-  return status == UV_ECANCELED ? UV_EBADF : status;
+  int status = request.Run([&](uv_write_t* req, uv_write_cb cb) {
+    return uv_write(req, reinterpret_cast<uv_stream_t*>(&tcp), &buf, 1, cb);
+  });
+  pending_writes--;
+  return status == UV_ECANCELED ? UV_EBADF : status;  // a close cancels the queued write
 }
 
 int TcpStream::Shutdown() {
   if (closed) return UV_EBADF;
-  struct ShutdownRequest {
-    uv_shutdown_t req;
-    bool done = false;
-    int status = 0;
-    fiber::Fiber* waiter = fiber::Current();
-    std::shared_ptr<TcpStream> stream;
-  };
-  auto* request = new ShutdownRequest();
-  request->stream = self;
-  request->req.data = request;
-  int rc = uv_shutdown(&request->req, reinterpret_cast<uv_stream_t*>(&tcp), [](uv_shutdown_t* req, int status) {
-    auto* r = static_cast<ShutdownRequest*>(req->data);
-    r->status = status;
-    r->done = true;
-    fiber::Wake(r->waiter);
+  std::shared_ptr<TcpStream> keep = self;  // the handle must outlive the request's callback
+  fiber::BlockingRequest<uv_shutdown_t> request;
+  return request.Run([&](uv_shutdown_t* req, uv_shutdown_cb cb) {
+    return uv_shutdown(req, reinterpret_cast<uv_stream_t*>(&tcp), cb);
   });
-  if (rc < 0) {
-    delete request;
-    return rc;
-  }
-  fiber::WaitUntil([&] { return request->done; });
-  int status = request->status;
-  delete request;
-  return status;
 }
 
 void TcpStream::Close() {
@@ -171,24 +133,10 @@ int ConnectStream(const std::string& host, int port, std::shared_ptr<TcpStream>*
   int rc = ResolveHostPort(host, port, &addr);
   if (rc < 0) return rc;
   std::shared_ptr<TcpStream> stream = TcpStream::Create();
-  struct ConnectRequest {
-    uv_connect_t req;
-    fiber::Fiber* waiter = fiber::Current();
-    bool done = false;
-    int status = 0;
-  };
-  auto request = std::make_unique<ConnectRequest>();
-  request->req.data = request.get();
-  rc = uv_tcp_connect(&request->req, &stream->tcp, reinterpret_cast<sockaddr*>(&addr), [](uv_connect_t* req, int status) {
-    auto* r = static_cast<ConnectRequest*>(req->data);
-    r->status = status;
-    r->done = true;
-    fiber::Wake(r->waiter);
+  fiber::BlockingRequest<uv_connect_t> request;
+  rc = request.Run([&](uv_connect_t* req, uv_connect_cb cb) {
+    return uv_tcp_connect(req, &stream->tcp, reinterpret_cast<sockaddr*>(&addr), cb);
   });
-  if (rc == 0) {
-    fiber::WaitUntil([&] { return request->done; });
-    rc = request->status;
-  }
   if (rc < 0) {
     stream->Close();
     return rc;
