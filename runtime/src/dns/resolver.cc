@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include <map>
+#include <memory>
 #include <utility>
 
 #include "fiber/blocking_request.h"
@@ -17,12 +18,13 @@ namespace {
 struct Channel {
   ares_channel channel = nullptr;
   uv_timer_t timer;
-  std::map<ares_socket_t, uv_poll_t*> polls;
+  std::map<ares_socket_t, std::unique_ptr<uv_poll_t>> polls;
   int timeout_ms = 5000;
   int tries = 4;
 };
 
-Channel* state = nullptr;
+// Made on first use and kept for the process (it ends with _exit).
+std::unique_ptr<Channel> state;
 
 void ArmTimer();
 
@@ -54,18 +56,18 @@ void OnPoll(uv_poll_t* poll, int status, int events) {
 void OnSocketState(void*, ares_socket_t sock, int readable, int writable) {
   auto found = state->polls.find(sock);
   if (readable || writable) {
-    uv_poll_t* poll;
     if (found == state->polls.end()) {
-      poll = new uv_poll_t;
-      uv_poll_init_socket(GetLoop(), poll, sock);
-      poll->data = reinterpret_cast<void*>(static_cast<intptr_t>(sock));
-      state->polls.emplace(sock, poll);
-    } else {
-      poll = found->second;
+      auto watch = std::make_unique<uv_poll_t>();
+      uv_poll_init_socket(GetLoop(), watch.get(), sock);
+      watch->data = reinterpret_cast<void*>(static_cast<intptr_t>(sock));
+      found = state->polls.emplace(sock, std::move(watch)).first;
     }
+    uv_poll_t* poll = found->second.get();
     uv_poll_start(poll, (readable ? UV_READABLE : 0) | (writable ? UV_WRITABLE : 0), OnPoll);
   } else if (found != state->polls.end()) {
-    uv_close(reinterpret_cast<uv_handle_t*>(found->second), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    // libuv uses the handle until its close callback, which takes over the memory and frees it.
+    uv_close(reinterpret_cast<uv_handle_t*>(found->second.release()),
+             [](uv_handle_t* h) { std::unique_ptr<uv_poll_t>(reinterpret_cast<uv_poll_t*>(h)); });
     state->polls.erase(found);
   }
 }
@@ -81,11 +83,11 @@ int InitChannel(Channel* c) {
 Channel* Get() {
   if (!state) {
     ares_library_init(ARES_LIB_INIT_ALL);
-    state = new Channel();
+    state = std::make_unique<Channel>();
     uv_timer_init(GetLoop(), &state->timer);
-    InitChannel(state);  // reads /etc/resolv.conf
+    InitChannel(state.get());  // reads /etc/resolv.conf
   }
-  return state;
+  return state.get();
 }
 
 // A c-ares query has the shape of a libuv request (start with a callback and an argument, one completion), so
