@@ -47,8 +47,8 @@ using corojs::fiber::Fiber;
 
 uv_loop_t* loop() { return uv_default_loop(); }
 
-// Runs every body in its own fiber, round by round, until all have finished; fails (instead of hanging) if they all wait on
-// something the loop will never deliver.
+// Runs every body in its own fiber, round by round, until all have finished; fails (instead of hanging) if they all
+// wait on something the loop will never deliver.
 std::vector<std::unique_ptr<Fiber>> RunFibers(std::vector<std::function<void()>> bodies) {
   std::vector<std::unique_ptr<Fiber>> fibers;
   for (auto& body : bodies) fibers.push_back(std::make_unique<Fiber>(std::move(body)));
@@ -160,12 +160,13 @@ struct SilentServer {
     server.data = this;
     uv_ip4_addr("127.0.0.1", 0, &addr);
     EXPECT_EQ(uv_tcp_bind(&server, reinterpret_cast<sockaddr*>(&addr), 0), 0);
-    EXPECT_EQ(uv_listen(reinterpret_cast<uv_stream_t*>(&server), 8, [](uv_stream_t* s, int) {
-                auto* self = static_cast<SilentServer*>(s->data);
-                self->accepted.push_back(std::make_unique<uv_tcp_t>());
-                uv_tcp_init(loop(), self->accepted.back().get());
-                uv_accept(s, reinterpret_cast<uv_stream_t*>(self->accepted.back().get()));
-              }),
+    EXPECT_EQ(uv_listen(reinterpret_cast<uv_stream_t*>(&server), 8,
+                        [](uv_stream_t* s, int) {
+                          auto* self = static_cast<SilentServer*>(s->data);
+                          self->accepted.push_back(std::make_unique<uv_tcp_t>());
+                          uv_tcp_init(loop(), self->accepted.back().get());
+                          uv_accept(s, reinterpret_cast<uv_stream_t*>(self->accepted.back().get()));
+                        }),
               0);
     int len = sizeof(addr);
     uv_tcp_getsockname(&server, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -237,7 +238,8 @@ TEST(BlockingRequest, AHandleClosedByAnotherFiberCancelsTheWriteInFlight) {
         BlockingRequest<uv_connect_t> connect;
         ASSERT_EQ(connect.Run([&](uv_connect_t* req, uv_connect_cb cb) {
           return uv_tcp_connect(req, &client, reinterpret_cast<sockaddr*>(&server.addr), cb);
-        }), 0);
+        }),
+                  0);
         uv_buf_t buf = uv_buf_init(big.data(), static_cast<unsigned>(big.size()));
         BlockingRequest<uv_write_t> write;
         writing = true;
