@@ -86,6 +86,21 @@ bool ArgInt(const Args& info, int index, const char* name, int64_t min, int64_t 
   return true;
 }
 
+bool ArgByteView(const Args& info, int index, const char* name, ByteView* out) {
+  v8::Local<v8::Value> v = info[index];
+  if (v->IsArrayBufferView() && v.As<v8::ArrayBufferView>()->HasBuffer()) {
+    v8::Local<v8::ArrayBufferView> view = v.As<v8::ArrayBufferView>();
+    out->store = view->Buffer()->GetBackingStore();
+    out->data = static_cast<const char*>(out->store->Data()) + view->ByteOffset();
+    out->size = view->ByteLength();
+    return true;
+  }
+  if (!ArgBytes(info, index, name, &out->copy)) return false;  // strings, and small views kept on V8's heap
+  out->data = out->copy.data();
+  out->size = out->copy.size();
+  return true;
+}
+
 bool ArgBytes(const Args& info, int index, const char* name, std::string* out) {
   v8::Local<v8::Value> v = info[index];
   if (v->IsString()) {

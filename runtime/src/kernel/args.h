@@ -5,6 +5,7 @@
 #include <v8.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace corojs {
@@ -22,6 +23,16 @@ bool ArgInt(const Args& info, int index, const char* name, int64_t min, int64_t 
             bool optional = false, int64_t fallback = 0);
 // A String (encoded UTF-8) or a Uint8Array/ArrayBufferView (copied) as bytes.
 bool ArgBytes(const Args& info, int index, const char* name, std::string* out);
+
+// Bytes as ArgBytes reads them, without copying a view's: `data` points into its ArrayBuffer, whose memory
+// `store` keeps alive (even if the buffer is detached or collected meanwhile); a String is encoded into `copy`.
+struct ByteView {
+  const char* data = nullptr;
+  size_t size = 0;
+  std::string copy;
+  std::shared_ptr<v8::BackingStore> store;
+};
+bool ArgByteView(const Args& info, int index, const char* name, ByteView* out);
 bool ArgFunction(const Args& info, int index, const char* name, v8::Local<v8::Function>* out);
 
 // `s` as UTF-8, a lone surrogate written as U+FFFD (ef bf bd) as the Encoding standard requires: every

@@ -163,13 +163,13 @@ void ReadBytes(const Args& info) {
 }
 
 void Write(const Args& info) {
-  std::string data;
+  ByteView data;  // a Uint8Array is written from its own memory: no copy (64 KiB echo: one memcpy fewer a message)
   if (!ArgCount(info, 2, "net.write")) return;
   std::shared_ptr<TcpSocket> socket = LookupHandle<TcpSocket>(info, 0);
-  if (!socket || !ArgBytes(info, 1, "data", &data)) return;
-  int rc = socket->stream()->WriteAll(data.data(), data.size());
+  if (!socket || !ArgByteView(info, 1, "data", &data)) return;
+  int rc = socket->stream()->WriteAll(data.data, data.size);
   if (rc < 0) return ThrowUvError(info.GetIsolate(), rc, "write");
-  info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(info.GetIsolate(), data.size()));
+  info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(info.GetIsolate(), data.size));
 }
 
 void Shutdown(const Args& info) {
