@@ -29,3 +29,15 @@ test('the table follows the result file: a changed figure changes the README, an
   assert.throws(() => withTable('no markers here', reference), /no results-table markers/);
   assert.ok(readme.includes(BEGIN_MARKER) && readme.includes(END_MARKER));
 });
+
+test('docs/ARCHITECTURE.md holds the switch ladder results/reference.json gives (npm run report)', async () => {
+  const { withLadderTable, ladderTable } = await import('../../build/ts/harness/src/report/docs-ladder.js');
+  const { readResultFile } = await import('../../build/ts/harness/src/results/read.js');
+  const read = readResultFile(resolve(ROOT, 'results/reference.json'));
+  assert.ok(read.ok, JSON.stringify(read.problems));
+  const docs = readFileSync(resolve(ROOT, 'docs/ARCHITECTURE.md'), 'utf8');
+  assert.equal(withLadderTable(docs, read.file), docs, 'docs/ARCHITECTURE.md and results/reference.json disagree: run npm run report');
+  const changed = structuredClone(read.file);
+  changed.switch_ladder[0].ns_per_switch = 4242424;
+  assert.match(ladderTable(changed), /4,242,424/);
+});
