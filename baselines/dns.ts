@@ -1,11 +1,12 @@
 // dns (Node async/await twin of workloads/dns.mjs): K async workers resolve against one DNS server with
 // dns.promises.Resolver (c-ares, like CoroJS), every answer compared exactly with the configured records, the
 // same warm-up (a fifth of the time) and the same RESULT lines.
-// Usage: dns.js <server host:port> <TYPE:name,...> <seconds> <concurrency> <expected answers JSON> [server pid]
+// Usage: dns.js <server> <queries> <seconds> <concurrency> <expected> <peer_pid> (as workloads/dns.mjs)
 import { Resolver } from 'node:dns/promises';
+import { programArgs } from './program-args.js';
 import { canonical, cpuSeconds, peerCpuSeconds, rssBytes, workersFor, type TimedRun } from './self-timing.js';
 
-const [server = '127.0.0.1:53', queries = 'A:localhost', secondsArg = '2', concurrencyArg = '16', expectedArg = '{}', peerPid = '0'] = process.argv.slice(2);
+const { server, queries, seconds: secondsArg, concurrency: concurrencyArg, expected: expectedArg, peer_pid: peerPid } = programArgs('dns', { run: ['server', 'queries', 'seconds', 'concurrency', 'expected', 'peer_pid'] });
 const expected = JSON.parse(expectedArg) as Record<string, unknown>;
 
 const resolver = new Resolver();

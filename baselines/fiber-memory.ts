@@ -1,11 +1,11 @@
 // fiber-memory (Node async/await twin of workloads/fiber-memory.mjs, idle mode): n suspended async functions,
 // each awaiting its own long timer (as each CoroJS fiber sleeps on its own timer); VmRSS delta / n.
-// Usage: fiber-memory.js idle <n>
+// Usage: fiber-memory.js idle <count> (the CoroJS program's hwm form has no twin)
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { programArgs } from './program-args.js';
 
-const [mode = 'idle', nArg = '1000'] = process.argv.slice(2);
-const n = Number(nArg);
+const n = Number(programArgs('fiber-memory', { idle: ['=idle', 'count'] }).count);
 
 const vmRss = (): number => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
 
@@ -13,7 +13,6 @@ async function sleeper(ms = 3600 * 1000): Promise<void> {
   await sleep(ms);
 }
 
-if (mode !== 'idle') throw new Error(`unknown mode ${mode}`);
 await sleeper(0);
 await sleep(20);
 const before = vmRss();

@@ -1,18 +1,20 @@
 // fiber-micro (Node async/await twin of workloads/fiber-micro.mjs): same variants and output, with promises.
-// Usage: fiber-micro.js <variants> <durationMs | roundTrips> [recursionDepth]
+// Usage: fiber-micro.js <variants> <duration_ms> <recursion_depth> | switch <yields> (round trips) | probe
 //   probe        runtime identification only
 //   switch N     the switch ladder's node-await rung: two async functions ping-pong N round trips through
 //                promises; ns per ONE-WAY switch (one await resumption) = elapsed / (2 N)
 //   pingpong     one op = an await round trip between two async functions (two resumptions)
 //   spawn-join   one op = calling an async function and awaiting its promise (promise creation + await)
-//   recursion    one op = a synchronous recursion `depth` deep (default 1000) inside an async function: the
+//   recursion    one op = a synchronous recursion `depth` deep inside an async function: the
 //                same plain recursion the CoroJS twin runs inside a fiber (the fair comparison; an async
 //                recursion awaiting at every level would measure promise machinery the fiber side never pays)
 import { readFileSync } from 'node:fs';
+import { programArgs } from './program-args.js';
 
-const [variantList = 'pingpong', amountArg = '300', depthArg = '1000'] = process.argv.slice(2);
-const amount = Number(amountArg);
-const depth = Number(depthArg);
+const args: Partial<Record<'duration_ms' | 'yields' | 'recursion_depth', string>> = programArgs('fiber-micro', { timed: ['variants', 'duration_ms', 'recursion_depth'], switch: ['=switch', 'yields'], probe: ['=probe'] });
+const variantList = process.argv[2]!;
+const amount = Number(args.duration_ms ?? args.yields);
+const depth = Number(args.recursion_depth);
 
 const now = (): bigint => process.hrtime.bigint();
 const BATCH_TARGET_NS = 20000n;

@@ -3,9 +3,10 @@
 // policy: every read call gets a fresh, uninitialised CHUNK-byte buffer (Buffer.allocUnsafeSlow), as CoroJS's
 // handle.read(length) does. The same RESULT lines. Usage: file-io.js <dir> <variants> <seconds> <concurrency>
 import { open } from 'node:fs/promises';
+import { programArgs } from './program-args.js';
 import { cpuSeconds, rssBytes, workersFor, type TimedRun } from './self-timing.js';
 
-const [dir = '.', variantList = 'read-4KiB', secondsArg = '2', concurrencyArg = '8'] = process.argv.slice(2);
+const { dir, variants: variantList, seconds: secondsArg, concurrency: concurrencyArg } = programArgs('file-io', { run: ['dir', 'variants', 'seconds', 'concurrency'] });
 const SIZES: Record<string, number> = { '4KiB': 4096, '1MiB': 1 << 20, '64MiB': 64 << 20 };
 const CHUNK = 1 << 20;
 const BLOCK = 4096;

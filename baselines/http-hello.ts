@@ -3,8 +3,9 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { programArgs } from './program-args.js';
 
-const [port = '0', host = '127.0.0.1'] = process.argv.slice(2);
+const { port, host } = programArgs('http-hello', { serve: ['port', 'host'] });
 const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world';
 
 async function serve(socket: net.Socket): Promise<void> {

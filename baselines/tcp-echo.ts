@@ -2,8 +2,9 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { echo } from './echo-loop.js';
+import { programArgs } from './program-args.js';
 
-const [port = '0', host = '127.0.0.1'] = process.argv.slice(2);
+const { port, host } = programArgs('tcp-echo', { serve: ['port', 'host'] });
 
 const server = net.createServer((socket) => void echo(socket));
 server.listen(Number(port), host, () => {

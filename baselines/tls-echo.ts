@@ -1,11 +1,12 @@
 // tls-echo server (Node async/await twin of workloads/tls-echo.mjs): TLS echo, certificate chosen by SNI.
-// Usage: tls-echo.js <port> <host> <certDir> <name1,name2>; certDir holds <name>.key and <name>.crt.
+// Usage: tls-echo.js <port> <host> <cert_dir> <names>; names: name1,name2; cert_dir holds <name>.key and <name>.crt.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { echo } from './echo-loop.js';
+import { programArgs } from './program-args.js';
 
-const [port = '0', host = '127.0.0.1', certDir = '.', names = 'a.lab.test,b.lab.test'] = process.argv.slice(2);
+const { port, host, cert_dir: certDir, names } = programArgs('tls-echo', { serve: ['port', 'host', 'cert_dir', 'names'] });
 
 const contexts = new Map<string, tls.SecureContext>();
 const pems = names.split(',').map((name) => {

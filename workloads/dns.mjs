@@ -2,10 +2,12 @@
 // types; every answer is compared exactly with what the server was configured to give. Each type first runs
 // a warm-up of a fifth of its time (like the Node twin), then the measured window; prints one RESULT line per
 // record type: ops, seconds, latencies (ns, 3 significant digits), CPU, and the DNS server's CPU (peer_cpu_pct).
-// Usage: dns.mjs <server host:port> <TYPE:name,...> <seconds> <concurrency> <expected answers JSON> [server pid]
+// Usage: dns.mjs <server> <queries> <seconds> <concurrency> <expected> <peer_pid>: the server's host:port, TYPE:name,...,
+// the expected answers as JSON and the server's pid (0: none)
+import { programArgs } from './program-args.mjs';
 import { canonical, cpuSeconds, peerCpuSeconds, round3, rssBytes } from './self-timing.mjs';
 
-const [server, queries, secondsArg = '2', concurrencyArg = '16', expectedArg = '{}', peerPid = '0'] = process.argv.slice(2);
+const { server, queries, seconds: secondsArg, concurrency: concurrencyArg, expected: expectedArg, peer_pid: peerPid } = programArgs('dns', { run: ['server', 'queries', 'seconds', 'concurrency', 'expected', 'peer_pid'] });
 const expected = JSON.parse(expectedArg);
 
 dns.setServers([server]);

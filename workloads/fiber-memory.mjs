@@ -1,15 +1,19 @@
 // fiber-memory (CoroJS): memory per idle fiber and each workload's stack high-water mark; one "RESULT {json}"
 // line per measurement (twin for idle: baselines/fiber-memory.ts).
-// Usage: fiber-memory.mjs idle <n>                        n fibers sleeping: VmRSS delta / n, resident stack / fiber
-//        fiber-memory.mjs hwm <n> <workload> [certDir]    stack high-water per fiber after real work, n fibers
+// Usage: fiber-memory.mjs idle <count>                    count fibers sleeping: VmRSS delta / n, resident stack / fiber
+//        fiber-memory.mjs hwm <count> <workload> <cert_dir>   stack high-water per fiber after real work, count fibers
 //        (one workload per process, so no pooled stack of an earlier one is reused):
 //          tcp-echo   n connections to an in-process echo server, each echoed once; handler fibers stay blocked
 //                     in read (their used stack pages stay resident until the fiber ends)
 //          tls-echo   the same over TLS (handshake in the handler fiber), when certDir has fiber.lab.test.{key,crt}
 //          recursion  n fibers that each recursed 1000 deep, then sleep
 // The clients run on the main fiber (not fibers), so the counted fibers are the servers' handlers only.
-const [mode = 'idle', nArg = '1000', workload = 'tcp-echo', certDir = ''] = process.argv.slice(2);
-const n = Number(nArg);
+import { programArgs } from './program-args.mjs';
+
+const args = programArgs('fiber-memory', { idle: ['=idle', 'count'], hwm: ['=hwm', 'count', 'workload', 'cert_dir'] });
+const [mode] = process.argv.slice(2);
+const { workload, cert_dir: certDir } = args;
+const n = Number(args.count);
 
 const vmRss = () => Number(/^VmRSS:\s+(\d+) kB/m.exec(fs.readFile('/proc/self/status'))[1]) * 1024;
 const snapshot = () => ({ rss: vmRss(), stats: Fiber.stats() });

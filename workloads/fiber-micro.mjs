@@ -1,16 +1,19 @@
 // fiber-micro (CoroJS): fiber micro-benchmarks, each printing one "RESULT {json}" line (twin: baselines/fiber-micro.ts).
-// Usage: fiber-micro.mjs <variants> <durationMs | switches> [recursionDepth]
+// Usage: fiber-micro.mjs <variants> <duration_ms> <recursion_depth> | switch <yields> | probe
 //   probe              Fiber.stats() only (which fiber backend runs)
 //   switch N           the switch ladder's corojs-fiber rung: two fibers ping-pong with Fiber.yield N times each;
 //                      ns per ONE-WAY switch = elapsed / switches counted by Fiber.stats()
 //   pingpong           one op = a round trip between two fibers (two one-way switches)
 //   spawn-join         one op = Fiber.run of a child that runs to its end (spawn, run, finish, back)
-//   recursion          one op = a synchronous recursion `depth` deep (default 1000) inside a fiber
+//   recursion          one op = a synchronous recursion `depth` deep inside a fiber
 // Variants may be comma-separated; each runs for durationMs after a warm-up. Latency = per-op time of timed batches
 // (each batch ~20 us, so the clock's own cost stays small), summarised as percentiles in microseconds.
-const [variantList = 'pingpong', amountArg = '300', depthArg = '1000'] = process.argv.slice(2);
-const amount = Number(amountArg);
-const depth = Number(depthArg);
+import { programArgs } from './program-args.mjs';
+
+const args = programArgs('fiber-micro', { timed: ['variants', 'duration_ms', 'recursion_depth'], switch: ['=switch', 'yields'], probe: ['=probe'] });
+const variantList = process.argv[2];
+const amount = Number(args.duration_ms ?? args.yields);
+const depth = Number(args.recursion_depth);
 
 const now = () => process.hrtime.bigint();
 const BATCH_TARGET_NS = 20000n;

@@ -5,9 +5,10 @@
 // data file was made). Buffer policy, the same on both sides: every read call gets a fresh, uninitialised
 // buffer of CHUNK bytes (CoroJS's handle.read(length) allocates one; the Node twin uses Buffer.allocUnsafeSlow).
 // Usage: file-io.mjs <dir> <variants, e.g. read-4KiB,write-1MiB,append-4KiB,fsync-4KiB> <seconds> <concurrency>
+import { programArgs } from './program-args.mjs';
 import { cpuSeconds, round3, rssBytes } from './self-timing.mjs';
 
-const [dir, variantList, secondsArg = '2', concurrencyArg = '8'] = process.argv.slice(2);
+const { dir, variants: variantList, seconds: secondsArg, concurrency: concurrencyArg } = programArgs('file-io', { run: ['dir', 'variants', 'seconds', 'concurrency'] });
 const SIZES = { '4KiB': 4096, '1MiB': 1 << 20, '64MiB': 64 << 20 };
 const CHUNK = 1 << 20;
 const BLOCK = 4096;

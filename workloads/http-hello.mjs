@@ -1,6 +1,8 @@
 // http-hello server (CoroJS): HTTP/1.1 keep-alive "hello world" on raw TCP with the same minimal parser as the
 // Node twin (a request ends at a blank line; pipelined requests are answered in order).
-const [port = '0', host = '127.0.0.1'] = process.argv.slice(2);
+import { programArgs } from './program-args.mjs';
+
+const { port, host } = programArgs('http-hello', { serve: ['port', 'host'] });
 const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world';
 
 const server = net.createServer((socket) => {

@@ -1,5 +1,7 @@
 // tcp-echo server (CoroJS, blocking fiber style): echoes every byte back; prints "READY <port>" once listening.
-const [port = '0', host = '127.0.0.1'] = process.argv.slice(2);
+import { programArgs } from './program-args.mjs';
+
+const { port, host } = programArgs('tcp-echo', { serve: ['port', 'host'] });
 
 const server = net.createServer((socket) => {
   let chunk;

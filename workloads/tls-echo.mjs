@@ -1,6 +1,8 @@
 // tls-echo server (CoroJS): TLS echo whose certificate is chosen per handshake by SNI between two names.
-// Usage: tls-echo.mjs <port> <host> <certDir> <name1,name2>; certDir holds <name>.key and <name>.crt.
-const [port = '0', host = '127.0.0.1', certDir = '.', names = 'a.lab.test,b.lab.test'] = process.argv.slice(2);
+// Usage: tls-echo.mjs <port> <host> <cert_dir> <names>; names: name1,name2; cert_dir holds <name>.key and <name>.crt.
+import { programArgs } from './program-args.mjs';
+
+const { port, host, cert_dir: certDir, names } = programArgs('tls-echo', { serve: ['port', 'host', 'cert_dir', 'names'] });
 
 const certificates = new Map();
 for (const name of names.split(',')) {

@@ -1,15 +1,16 @@
 // Parses the lab's command line into a LabConfig (pure, so it is testable).
 import os from 'node:os';
 import path from 'node:path';
-import { WORKLOADS, type LabConfig } from './lab-config.js';
-import { FIBER_BACKENDS } from './runners/fiber-common.js';
+import type { LabConfig } from './lab-config.js';
+import { WORKLOAD_NAMES, workloadsHelp } from './runners/registry.js';
 import { RUNTIMES } from './runtimes.js';
+import { FIBER_BACKENDS } from './targets.js';
 
 export const USAGE = `usage: npm run lab -- [--quick] [--only a,b | --skip a,b] [--out FILE] [--repetitions N] [--duration S] [--ab REV]
                           [--fiber-backends LIST] [--targets LIST]
 
   --quick           the short suite (under 10 minutes): fewer variants, shorter runs
-  --only LIST       comma-separated workloads: ${WORKLOADS.join(', ')}
+  --only LIST       comma-separated workloads (below): ${WORKLOAD_NAMES.join(', ')}
   --skip LIST       every workload but these
   --out FILE        result file (default results/latest.json)
   --repetitions N   repetitions per measured point (default 3, minimum 3)
@@ -22,7 +23,10 @@ export const USAGE = `usage: npm run lab -- [--quick] [--only a,b | --skip a,b] 
                     named here that is missing is an error, one left to the default is reported not run)
   --help            this text
 
-Servers run pinned to CPU 0 and load generators to CPU 1 (LAB_SERVER_CPUS / LAB_LOAD_CPUS override).`;
+Servers run pinned to CPU 0 and load generators to CPU 1 (LAB_SERVER_CPUS / LAB_LOAD_CPUS override).
+
+Workloads (declared beside their runners, harness/src/runners/<name>.ts):
+${workloadsHelp()}`;
 
 export type ParsedArgs = { help: true } | { help: false; config: LabConfig } | { help: false; error: string };
 
@@ -59,10 +63,10 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
       return { help: false, error: (error as Error).message };
     }
   }
-  const unknown = [...(only ?? []), ...skip].filter((name) => !(WORKLOADS as readonly string[]).includes(name));
+  const unknown = [...(only ?? []), ...skip].filter((name) => !WORKLOAD_NAMES.includes(name));
   if (only && skip.length) return { help: false, error: '--only and --skip exclude each other' };
-  if (skip.length) only = WORKLOADS.filter((name) => !skip.includes(name));
-  if (unknown.length) return { help: false, error: `unknown workload(s): ${unknown.join(', ')}` };
+  if (skip.length) only = WORKLOAD_NAMES.filter((name) => !skip.includes(name));
+  if (unknown.length) return { help: false, error: `unknown workload(s): ${unknown.join(', ')} (the workloads: ${WORKLOAD_NAMES.join(', ')})` };
   if (!Number.isInteger(repetitions) || repetitions < 3) return { help: false, error: '--repetitions must be an integer >= 3' };
   if (duration !== null && !(duration > 0)) return { help: false, error: '--duration must be > 0' };
   const unknownBackends = (fiberBackends ?? []).filter((b) => !(FIBER_BACKENDS as readonly string[]).includes(b));

@@ -2,7 +2,7 @@
 export interface LabConfig {
   root: string;
   quick: boolean;
-  only: string[] | null; // null: every workload
+  only: string[] | null; // workload names (runners/registry.ts); null: every workload
   out: string;
   repetitions: number; // >= 3 (schema: samples per measurement)
   warmupS: number;
@@ -16,14 +16,11 @@ export interface LabConfig {
   targets?: string[] | null; // --targets: the runtimes to measure (null: every one installed)
 }
 
-export const WORKLOADS = ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-micro', 'switch-ladder', 'instructions', 'stack-sweep', 'memory'] as const;
-export type WorkloadName = (typeof WORKLOADS)[number];
-
 // A target is wanted when --targets names it, or, without --targets, when it is installed.
 export function targetWanted(config: Pick<LabConfig, 'targets'>, runtime: string): boolean {
   return !config.targets || config.targets.includes(runtime);
 }
 
-export function selected(config: LabConfig, name: WorkloadName): boolean {
+export function selected(config: LabConfig, name: string): boolean {
   return config.only === null || config.only.includes(name);
 }

@@ -1,43 +1,21 @@
-// The suite: which workload runners run for a LabConfig, in order, each contributing to the result file.
-import type { LabConfig, WorkloadName } from './lab-config.js';
+// The suite: the registry's workloads a LabConfig selects, run in order, each contributing to the result file.
+import type { LabConfig } from './lab-config.js';
 import { selected } from './lab-config.js';
 import type { Progress } from './report/progress.js';
 import { loadNativeAddon } from './native-addon.js';
-import type { NotRun, ResultFile, RunError, RuntimeName } from './results/schema.js';
+import type { ResultFile, RunError, RuntimeName } from './results/schema.js';
 import { isPeer } from './runtimes.js';
-import { fiberTargets } from './runners/fiber-common.js';
-import { plannedSteps, runServerGrid, type ServerWorkloadSpec } from './runners/server-grid.js';
-import { httpHelloSpec } from './runners/http-hello.js';
-import { tcpEchoSpec } from './runners/tcp-echo.js';
-import { tlsEchoSpec } from './runners/tls-echo.js';
-import { fileIoEntry } from './runners/file-io.js';
-import { dnsEntry } from './runners/dns.js';
-import { fiberMicroEntry } from './runners/fiber-micro.js';
-import { memoryEntry } from './runners/fiber-memory.js';
-import { stackSweepEntry } from './runners/stack-sweep.js';
-import { switchLadderEntry } from './runners/switch-ladder.js';
-import { instructionsEntry } from './runners/instructions.js';
+import { REGISTRY } from './runners/registry.js';
+import type { Section, Workload } from './runners/workload.js';
+import { fiberTargets } from './targets.js';
 
-export type Section = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'stack' | 'memory' | 'instructions'> & { conclusions: Record<string, string>; errors: RunError[]; not_run: NotRun[] };
+export type { Section };
 export type AbMeasurements = Pick<ResultFile, 'workloads' | 'switch_ladder' | 'instructions'>;
 
-interface SuiteEntry {
-  name: WorkloadName;
-  steps(config: LabConfig): number;
-  run(config: LabConfig, progress: Progress, into: Section): Promise<void>;
+// The workloads a run measures: the registry's, in its order, as --only / --skip selected them.
+export function suiteEntries(config: LabConfig): readonly Workload[] {
+  return REGISTRY.filter((entry) => selected(config, entry.name));
 }
-
-function serverEntry(name: WorkloadName, spec: (config: LabConfig) => ServerWorkloadSpec): SuiteEntry {
-  return {
-    name,
-    steps: (config) => plannedSteps(spec(config), config),
-    run: async (config, progress, into) => {
-      into.workloads.push(...(await runServerGrid(spec(config), config, progress, into.errors)));
-    },
-  };
-}
-
-export const SUITE: readonly SuiteEntry[] = [serverEntry('tcp-echo', tcpEchoSpec), serverEntry('http-hello', httpHelloSpec), serverEntry('tls-echo', tlsEchoSpec), fileIoEntry, dnsEntry, fiberMicroEntry, switchLadderEntry, instructionsEntry, stackSweepEntry, memoryEntry];
 
 export async function runSuite(config: LabConfig, progress: Progress): Promise<Section & { ab?: AbMeasurements }> {
   const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {}, errors: [], not_run: [] };
@@ -49,7 +27,7 @@ export async function runSuite(config: LabConfig, progress: Progress): Promise<S
   if (!process.env.LAB_JS_LOADGEN && !loadNativeAddon()) {
     into.errors.push({ workload: 'native-addon', message: 'build/native addon not built: no raw switch rungs, and the echo load falls back to the JS generator' });
   }
-  const entries = SUITE.filter((entry) => selected(config, entry.name));
+  const entries = suiteEntries(config);
   progress.addPlanned(entries.reduce((n, e) => n + e.steps(config), 0));
   for (const entry of entries) {
     try {

@@ -33,8 +33,8 @@ test('--ab REV is parsed; the suite moves what the --ab build measured into its 
   assert.equal(parsed.config.abRev, 'HEAD~3');
   assert.equal(parseArgs([], '/repo', {}).config.abRev, null);
   assert.match(parseArgs(['--ab'], '/repo', {}).error, /--ab needs a value/);
-  assert.deepEqual(parseArgs(['--skip', 'file-io,memory'], '/repo', {}).config.only.includes('file-io'), false);
-  assert.ok(parseArgs(['--skip', 'file-io,memory'], '/repo', {}).config.only.includes('instructions'));
+  assert.deepEqual(parseArgs(['--skip', 'file-io,fiber-memory'], '/repo', {}).config.only.includes('file-io'), false);
+  assert.ok(parseArgs(['--skip', 'file-io,fiber-memory'], '/repo', {}).config.only.includes('instructions'));
   assert.match(parseArgs(['--skip', 'nope'], '/repo', {}).error, /unknown workload/);
   assert.match(parseArgs(['--skip', 'dns', '--only', 'dns'], '/repo', {}).error, /exclude each other/);
   const point = { name: 'tcp-echo', variant: '64B', runtime: 'corojs', mode: 'closed', fiber_backend: 'thread' };

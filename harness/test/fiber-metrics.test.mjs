@@ -1,7 +1,9 @@
 // Pure parts of the fiber runners: output parsing, per-fiber RSS, backend decisions, the 1 MiB stack conclusion.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backendToRecord, firstCpu, parseJsonLines, parseVmRss, perUnitBytes } from '../../build/ts/harness/src/runners/fiber-common.js';
+import { firstCpu, parseJsonLines } from '../../build/ts/harness/src/process/run-command.js';
+import { parseVmRss, perUnitBytes } from '../../build/ts/harness/src/recorders/proc-sampler.js';
+import { backendToRecord } from '../../build/ts/harness/src/targets.js';
 import { memorySummary, parseMemoryOutput, parseNofile } from '../../build/ts/harness/src/runners/fiber-memory.js';
 import { microVariantName, parseMicroOutput } from '../../build/ts/harness/src/runners/fiber-micro.js';
 import { failedRequirements, rssGrowsWithReservedSize, stackVerdict } from '../../build/ts/harness/src/runners/stack-conclusion.js';

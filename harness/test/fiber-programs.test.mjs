@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ensureFiberCerts } from '../../build/ts/harness/src/runners/fiber-certs.js';
-import { fiberTargets, parseJsonLines, targetArgv } from '../../build/ts/harness/src/runners/fiber-common.js';
+import { parseJsonLines } from '../../build/ts/harness/src/process/run-command.js';
+import { fiberTargets, targetArgv } from '../../build/ts/harness/src/targets.js';
 import { openIdleConnections, parseMemoryOutput } from '../../build/ts/harness/src/runners/fiber-memory.js';
 import { MICRO_VARIANTS, parseMicroOutput } from '../../build/ts/harness/src/runners/fiber-micro.js';
 import { parseStackProbe } from '../../build/ts/harness/src/runners/stack-sweep.js';
@@ -85,9 +86,9 @@ describe('fiber programs', () => {
     }
   });
 
-  it('stack-probe: every part at 256 KiB, recursion ending in a RangeError and a TLS handshake', () => {
+  it('stack-sweep: every part at 256 KiB, recursion ending in a RangeError and a TLS handshake', () => {
     for (const target of targets.filter((t) => t.runtime === 'corojs')) {
-      const stdout = run(targetArgv(config, target, 'stack-probe', [certDir, '100', '100', '3'], ['--fiber-stack-size=262144']));
+      const stdout = run(targetArgv(config, target, 'stack-sweep', [certDir, '100', '100', '3'], ['--fiber-stack-size=262144']));
       assert.match(stdout, /^DONE$/m);
       const point = parseStackProbe(stdout, 262144, target.backend);
       assert.equal(point.missing_parts, undefined, target.label);

@@ -17,8 +17,10 @@ import { startServer } from '../../build/ts/harness/src/process/server-process.j
 import { summaryTable } from '../../build/ts/harness/src/report/summary-table.js';
 import { readmeTable } from '../../build/ts/harness/src/report/readme-table.js';
 import { validateResultFile } from '../../build/ts/harness/src/results/validate.js';
-import { DNS_EXPECTED, DNS_QUERIES, startDnsmasq } from '../../build/ts/harness/src/runners/dns.js';
-import { fiberTargets, parseJsonLines, targetArgv } from '../../build/ts/harness/src/runners/fiber-common.js';
+import { DNS_EXPECTED, DNS_QUERIES, DNSMASQ_RECORDS } from '../../build/ts/harness/src/runners/dns.js';
+import { startDnsmasq } from '../../build/ts/harness/src/process/dnsmasq.js';
+import { parseJsonLines } from '../../build/ts/harness/src/process/run-command.js';
+import { fiberTargets, targetArgv } from '../../build/ts/harness/src/targets.js';
 import { parseMemoryOutput } from '../../build/ts/harness/src/runners/fiber-memory.js';
 import { parseMicroOutput } from '../../build/ts/harness/src/runners/fiber-micro.js';
 import { parseSwitchOutput } from '../../build/ts/harness/src/runners/switch-ladder.js';
@@ -211,7 +213,7 @@ for (const runtime of ['bun', 'deno', 'go']) {
       const files = parseJsonLines(run(argv('file-io', [dir, 'read-4KiB,write-4KiB', '0.1', '2'])));
       assert.deepEqual(files.map((r) => r.variant), ['read-4KiB', 'write-4KiB']);
       for (const r of files) assert.ok(r.ops > 0 && !r.errors && r.latency_ns.length > 0 && r.rss_bytes > 0, JSON.stringify(r).slice(0, 300));
-      const dnsmasq = await startDnsmasq('0');
+      const dnsmasq = await startDnsmasq(DNSMASQ_RECORDS, '0');
       try {
         const lines = parseJsonLines(run(argv('dns', [`127.0.0.1:${dnsmasq.port}`, DNS_QUERIES.join(','), '0.1', '2', JSON.stringify(DNS_EXPECTED), String(dnsmasq.pid)])));
         assert.deepEqual(lines.map((r) => r.variant), ['A', 'AAAA', 'MX', 'TXT', 'SRV']);

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DNS_EXPECTED, DNS_QUERIES, startDnsmasq } from '../../build/ts/harness/src/runners/dns.js';
+import { DNS_EXPECTED, DNS_QUERIES, DNSMASQ_RECORDS } from '../../build/ts/harness/src/runners/dns.js';
+import { startDnsmasq } from '../../build/ts/harness/src/process/dnsmasq.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const COROJS = join(ROOT, 'build/corojs');
@@ -21,7 +22,7 @@ function results(argv, args) {
 }
 
 test('dns: every answer equals the configured records on both sides; a wrong record is caught; dnsmasq CPU read', { skip, timeout: 120000 }, async () => {
-  const server = await startDnsmasq('0');
+  const server = await startDnsmasq(DNSMASQ_RECORDS, '0');
   try {
     for (const [label, argv] of twins('dns')) {
       const good = results(argv, [`127.0.0.1:${server.port}`, DNS_QUERIES.join(','), '0.2', '4', JSON.stringify(DNS_EXPECTED), String(server.pid)]);

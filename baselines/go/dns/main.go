@@ -1,7 +1,7 @@
 // dns (Go twin of baselines/dns.ts): K goroutines resolve against one DNS server with a net.Resolver (Go's own
 // resolver, dialing the harness's dnsmasq), every answer compared exactly with the configured records in the
 // shape Node's resolver gives, the same warm-up (a fifth of the time) and the same RESULT lines.
-// Usage: dns <server host:port> <TYPE:name,...> <seconds> <concurrency> <expected answers JSON> [server pid]
+// Usage: dns <server> <queries> <seconds> <concurrency> <expected> <peer_pid> (as workloads/dns.mjs)
 package main
 
 import (
@@ -55,20 +55,21 @@ func resolve(ctx context.Context, kind, name string) (interface{}, error) {
 }
 
 func main() {
-	server := lab.Arg(0, "127.0.0.1:53")
-	seconds, _ := strconv.ParseFloat(lab.Arg(2, "2"), 64)
-	workers, _ := strconv.Atoi(lab.Arg(3, "16"))
+	args := lab.Args("dns", []string{"server", "queries", "seconds", "concurrency", "expected", "peer_pid"})
+	server := args["server"]
+	seconds, _ := strconv.ParseFloat(args["seconds"], 64)
+	workers, _ := strconv.Atoi(args["concurrency"])
 	expected := map[string]interface{}{}
-	if err := json.Unmarshal([]byte(lab.Arg(4, "{}")), &expected); err != nil {
+	if err := json.Unmarshal([]byte(args["expected"]), &expected); err != nil {
 		fmt.Fprintln(os.Stderr, "expected answers:", err)
 		os.Exit(2)
 	}
-	peer := lab.Arg(5, "0")
+	peer := args["peer_pid"]
 	resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 		var dialer net.Dialer
 		return dialer.DialContext(ctx, network, server)
 	}}
-	for _, query := range strings.Split(lab.Arg(1, "A:localhost"), ",") {
+	for _, query := range strings.Split(args["queries"], ",") {
 		parts := strings.SplitN(query, ":", 2)
 		kind, name := parts[0], parts[1]
 		want := lab.Canonical(expected[kind])

@@ -1,12 +1,10 @@
 // fiber-memory (Go twin of baselines/fiber-memory.ts, idle mode): n goroutines, each sleeping on its own long
 // timer (as each CoroJS fiber sleeps on its own timer); VmRSS delta / n, and Go's stack memory in use
 // (runtime.MemStats.StackInuse) delta / n as the stack bytes per goroutine.
-// Usage: fiber-memory idle <n>
+// Usage: fiber-memory idle <count>
 package main
 
 import (
-	"fmt"
-	"os"
 	"runtime"
 	"strconv"
 	"sync"
@@ -22,11 +20,7 @@ func stackInuse() uint64 {
 }
 
 func main() {
-	if mode := lab.Arg(0, "idle"); mode != "idle" {
-		fmt.Fprintf(os.Stderr, "unknown mode %s\n", mode)
-		os.Exit(2)
-	}
-	n, _ := strconv.Atoi(lab.Arg(1, "1000"))
+	n, _ := strconv.Atoi(lab.Args("fiber-memory", []string{"=idle", "count"})["count"])
 	time.Sleep(20 * time.Millisecond)
 	before, stackBefore := lab.StatusBytes("VmRSS"), stackInuse()
 	var started sync.WaitGroup

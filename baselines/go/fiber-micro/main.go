@@ -1,12 +1,12 @@
 // fiber-micro (Go twin of baselines/fiber-micro.ts): the same variants and RESULT lines with goroutines,
 // GOMAXPROCS=1 (one CPU, like the single-threaded event loops and CoroJS's fibers).
-// Usage: fiber-micro <variants> <durationMs | roundTrips> [recursionDepth]
+// Usage: fiber-micro <variants> <duration_ms> <recursion_depth> | switch <yields> | probe
 //   probe        runtime identification only
 //   switch N     the switch ladder's go-goroutine rung: two goroutines ping-pong N round trips over unbuffered
 //                channels; ns per ONE-WAY switch = elapsed / (2 N)
 //   pingpong     one op = a round trip between two goroutines over unbuffered channels (two switches)
 //   spawn-join   one op = starting a goroutine and waiting for it to finish (a channel receive)
-//   recursion    one op = a plain recursion `depth` deep (default 1000) on the main goroutine, whose stack grows
+//   recursion    one op = a plain recursion `depth` deep on the main goroutine, whose stack grows
 //                by copying the first time (and again after a garbage collection shrank it)
 package main
 
@@ -102,9 +102,14 @@ func down(k int) int {
 
 func main() {
 	runtime.GOMAXPROCS(1)
-	variants := strings.Split(lab.Arg(0, "pingpong"), ",")
-	amount, _ := strconv.ParseFloat(lab.Arg(1, "300"), 64)
-	depth, _ := strconv.Atoi(lab.Arg(2, "1000"))
+	args := lab.Args("fiber-micro", []string{"variants", "duration_ms", "recursion_depth"}, []string{"=switch", "yields"}, []string{"=probe"})
+	variants := strings.Split(os.Args[1], ",")
+	amountArg := args["duration_ms"]
+	if variants[0] == "switch" {
+		amountArg = args["yields"]
+	}
+	amount, _ := strconv.ParseFloat(amountArg, 64)
+	depth, _ := strconv.Atoi(args["recursion_depth"])
 	if variants[0] == "probe" {
 		lab.Result(map[string]interface{}{"variant": "probe", "runtime": runtime.Version()})
 		return

@@ -112,10 +112,11 @@ func operation(dir, kind string, size, worker int, chunk []byte) error {
 }
 
 func main() {
-	dir := lab.Arg(0, ".")
-	seconds, _ := strconv.ParseFloat(lab.Arg(2, "2"), 64)
-	workers, _ := strconv.Atoi(lab.Arg(3, "8"))
-	for _, variant := range strings.Split(lab.Arg(1, "read-4KiB"), ",") {
+	args := lab.Args("file-io", []string{"dir", "variants", "seconds", "concurrency"})
+	dir := args["dir"]
+	seconds, _ := strconv.ParseFloat(args["seconds"], 64)
+	workers, _ := strconv.Atoi(args["concurrency"])
+	for _, variant := range strings.Split(args["variants"], ",") {
 		parts := strings.SplitN(variant, "-", 2)
 		kind, size := parts[0], sizes[parts[1]]
 		if size == 0 {

@@ -43,5 +43,5 @@ func serve(conn net.Conn) {
 }
 
 func main() {
-	lab.Serve(lab.Listen(), serve)
+	lab.Serve(lab.Listen(lab.Args("http-hello", []string{"port", "host"})), serve)
 }

@@ -5,5 +5,5 @@ package main
 import "corojs-lab/baselines/go/internal/lab"
 
 func main() {
-	lab.Serve(lab.Listen(), lab.Echo)
+	lab.Serve(lab.Listen(lab.Args("tcp-echo", []string{"port", "host"})), lab.Echo)
 }

@@ -1,6 +1,6 @@
 // tls-echo server (Go twin of baselines/tls-echo.ts): TLS echo, the certificate chosen by SNI in
 // GetCertificate (the first name's for an unknown or missing name), a goroutine per connection.
-// Usage: tls-echo <port> <host> <certDir> <name1,name2>; certDir holds <name>.key and <name>.crt.
+// Usage: tls-echo <port> <host> <cert_dir> <names>; names: name1,name2; cert_dir holds <name>.key and <name>.crt.
 package main
 
 import (
@@ -14,8 +14,9 @@ import (
 )
 
 func main() {
-	certDir := lab.Arg(2, ".")
-	names := strings.Split(lab.Arg(3, "a.lab.test,b.lab.test"), ",")
+	args := lab.Args("tls-echo", []string{"port", "host", "cert_dir", "names"})
+	certDir := args["cert_dir"]
+	names := strings.Split(args["names"], ",")
 	certs := map[string]*tls.Certificate{}
 	for _, name := range names {
 		cert, err := tls.LoadX509KeyPair(filepath.Join(certDir, name+".crt"), filepath.Join(certDir, name+".key"))
@@ -31,5 +32,5 @@ func main() {
 		}
 		return certs[names[0]], nil
 	}}
-	lab.Serve(tls.NewListener(lab.Listen(), config), lab.Echo)
+	lab.Serve(tls.NewListener(lab.Listen(args), config), lab.Echo)
 }

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { median } from '../results/aggregate.js';
 import type { FiberBackend, InstructionCount, ResultFile, SwitchRung, WorkloadResult } from '../results/schema.js';
 
+export { median }; // the one median (results/aggregate.ts), re-exported for the comparison's readers
+
 // harness/gate.json: the metrics not gated, each with its reason (data, so new metrics are gated by default).
 export interface NotGated { pattern: string; why: string }
 const GATE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../harness/gate.json');
@@ -46,7 +48,6 @@ export interface Metric {
 // V8's background-compilation jitter, which the repetitions show).
 export const INSTRUCTION_MIN_EFFECT = 0.03;
 
-export { median };
 
 function paired(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.min(a.length, b.length);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from '../cli-args.js';
 import { startServer, type RunningServer } from '../process/server-process.js';
 import { runCommand } from '../process/run-command.js';
-import { fiberTargets, targetArgv } from '../runners/fiber-common.js';
+import { fiberTargets, targetArgv } from '../targets.js';
 import { ensureTlsEchoCerts, TLS_NAMES } from '../runners/tls-echo.js';
 import type { LoadConfig } from './loadgen-protocol.js';
 import { runLoadgen } from './run-loadgen.js';

@@ -1,4 +1,4 @@
-// Samples a process's CPU time and RSS from /proc while it is measured (Linux only).
+// A process's CPU time and RSS from /proc: sampled while it is measured, or read once (Linux only).
 import { readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
@@ -50,4 +50,25 @@ export function startProcSampler(pid: number, intervalMs = 200): { stop(): ProcU
       return { cpuPct: Math.round(cpuPct * 10) / 10, maxRssBytes: maxRss };
     },
   };
+}
+
+// Bytes per unit from two RSS readings; 0 when nothing was counted. Rounded to whole bytes (may be negative:
+// the allocator can give memory back between the readings, which the result should show, not hide).
+export function perUnitBytes(beforeBytes: number, afterBytes: number, units: number): number {
+  if (!(units > 0) || !Number.isFinite(beforeBytes) || !Number.isFinite(afterBytes)) return 0;
+  return Math.round((afterBytes - beforeBytes) / units);
+}
+
+// VmRSS of a live process in bytes (/proc/<pid>/status), or null once it has gone.
+export function parseVmRss(status: string): number | null {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return match ? Number(match[1]) * 1024 : null;
+}
+
+export function readVmRss(pid: number): number | null {
+  try {
+    return parseVmRss(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return null;
+  }
 }

@@ -139,7 +139,7 @@ const instructionCount = object({
 }, [targetRule()]);
 export type InstructionCount = Infer<typeof instructionCount>;
 
-// One CoroJS fiber stack size of the stack sweep (workloads/stack-probe.mjs with --fiber-stack-size).
+// One CoroJS fiber stack size of the stack sweep (workloads/stack-sweep.mjs with --fiber-stack-size).
 const stackSweepPoint = object({
   runtime,
   fiber_backend: fiberBackend,

@@ -1,14 +1,9 @@
-// dns: A/AAAA/MX/TXT/SRV lookups by 16 concurrent fibers / async workers against a dnsmasq the harness starts
+// dns: A/AAAA/MX/TXT/SRV lookups by K concurrent fibers / async workers against a dnsmasq the harness starts
 // on loopback (pinned to the load CPU), stopped afterwards even on failure.
-import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
-import { once } from 'node:events';
-import type { LabConfig } from '../lab-config.js';
-import { registerChild } from '../process/child-registry.js';
-import { pinned } from '../process/run-command.js';
-import type { Progress } from '../report/progress.js';
-import { PLANNED_TARGETS, type FiberSection } from './fiber-common.js';
+import { startDnsmasq } from '../process/dnsmasq.js';
+import { PLANNED_TARGETS } from '../targets.js';
 import { runSelfTimed } from './self-timed.js';
+import { programArgs, type Workload, type WorkloadDeclaration } from './workload.js';
 
 export const DNS_QUERIES = ['A:web.lab.test', 'AAAA:web.lab.test', 'MX:lab.test', 'TXT:lab.test', 'SRV:_http._tcp.lab.test'];
 export const DNSMASQ_RECORDS = ['--local=/lab.test/', '--host-record=web.lab.test,10.0.0.7,fd00::7', '--mx-host=lab.test,mail.lab.test,10',
@@ -24,47 +19,28 @@ export const DNS_EXPECTED: Record<string, unknown[]> = {
   SRV: [{ name: 'web.lab.test', port: 8080, priority: 1, weight: 5 }],
 };
 
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  socket.bind(0, '127.0.0.1');
-  await once(socket, 'listening');
-  const { port } = socket.address();
-  socket.close();
-  return port;
-}
+export const DNS = {
+  name: 'dns',
+  about: 'A, AAAA, MX, TXT and SRV lookups against a local dnsmasq, every answer compared exactly',
+  variants: DNS_QUERIES.map((q) => q.split(':')[0]!),
+  concurrency: 16,
+  // peer_pid: dnsmasq's; each program reads its CPU over each variant's window (the peer's saturation check).
+  program: { name: 'dns', forms: { run: ['server', 'queries', 'seconds', 'concurrency', 'expected', 'peer_pid'] } },
+  parameters: { quick_seconds_per_variant: 0.5 }, // else half of --duration, at least 1 s
+} satisfies WorkloadDeclaration;
 
-// Starts dnsmasq on a free loopback port; resolves its port and a stop function.
-export async function startDnsmasq(cpus: string, attempts = 5): Promise<{ port: number; pid: number; stop: () => void }> {
-  let lastError = '';
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = await freeUdpPort();
-    const [file, ...args] = pinned(['/usr/sbin/dnsmasq', '--no-daemon', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', `--port=${port}`,
-      '--listen-address=127.0.0.1', '--bind-interfaces', '--cache-size=0', ...DNSMASQ_RECORDS], cpus);
-    const child = spawn(file!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    registerChild(child);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const deadline = Date.now() + 5000;
-    while (!/started/.test(stderr) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    if (/started/.test(stderr)) return { port, pid: child.pid!, stop: () => child.kill('SIGKILL') };
-    child.kill('SIGKILL');
-    lastError = stderr.trim();
-  }
-  throw new Error(`dnsmasq did not start: ${lastError}`);
-}
-
-export const dnsEntry = {
-  name: 'dns' as const,
-  steps: (config: LabConfig): number => config.repetitions * PLANNED_TARGETS,
-  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
-    const server = await startDnsmasq(config.loadCpus);
+export const dns: Workload = {
+  ...DNS,
+  steps: (config) => config.repetitions * PLANNED_TARGETS,
+  async run(config, progress, into) {
+    const server = await startDnsmasq(DNSMASQ_RECORDS, config.loadCpus);
     try {
-      const seconds = config.quick ? 0.5 : Math.max(1, config.durationS / 2);
+      const seconds = config.quick ? DNS.parameters.quick_seconds_per_variant : Math.max(1, config.durationS / 2);
+      const args = programArgs(DNS, 'run', {
+        server: `127.0.0.1:${server.port}`, queries: DNS_QUERIES.join(','), seconds, concurrency: DNS.concurrency, expected: JSON.stringify(DNS_EXPECTED), peer_pid: server.pid,
+      });
       into.workloads.push(...(await runSelfTimed({
-        name: 'dns', variants: DNS_QUERIES.map((q) => q.split(':')[0]!), concurrency: 16, timeoutMs: (DNS_QUERIES.length * (seconds + 5) + 30) * 1000,
-        // dnsmasq's pid: each program reads its CPU over each variant's window (the peer's saturation check).
-        args: [`127.0.0.1:${server.port}`, DNS_QUERIES.join(','), String(seconds), '16', JSON.stringify(DNS_EXPECTED), String(server.pid)],
-        peerName: 'dnsmasq',
+        name: DNS.name, variants: DNS.variants, concurrency: DNS.concurrency, timeoutMs: (DNS_QUERIES.length * (seconds + 5) + 30) * 1000, args, peerName: 'dnsmasq',
       }, config, progress)));
     } finally {
       server.stop();

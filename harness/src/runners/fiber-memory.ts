@@ -1,4 +1,4 @@
-// memory: what an idle fiber, an idle connection and a workload's stack cost, as memory[] entries:
+// fiber-memory: what an idle fiber, an idle connection and a workload's stack cost, as memory[] entries:
 //   kind 'idle-connections'  N idle TCP connections held by the harness to each runtime's tcp-echo server (each
 //                            echoed once first): the server's VmRSS delta / N   (the schema's core entries)
 //   kind 'idle-fibers'       N sleeping fibers (CoroJS) or suspended async functions awaiting a timer (Node),
@@ -10,27 +10,38 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { LabConfig } from '../lab-config.js';
+import { failureReason, parseJsonLines, runPinned } from '../process/run-command.js';
 import { startServer, type RunningServer } from '../process/server-process.js';
+import { perUnitBytes, readVmRss } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { median } from '../results/aggregate.js';
 import { memoryUnit, targetLabel, targetOf, type MemoryKind, type MemoryPoint } from '../results/schema.js';
 import { isPeer } from '../runtimes.js';
+import { fiberTargets, PLANNED_TARGETS, targetArgv, type Target } from '../targets.js';
 import { ensureFiberCerts } from './fiber-certs.js';
-import { failureReason, fiberTargets, parseJsonLines, perUnitBytes, PLANNED_TARGETS, readVmRss, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+import { TCP_ECHO } from './tcp-echo.js';
+import { programArgs, type Section, type Workload, type WorkloadDeclaration } from './workload.js';
 
-export function idleFiberCounts(config: LabConfig): number[] {
-  return [1000, 10000];
-}
+export const FIBER_MEMORY = {
+  name: 'fiber-memory',
+  about: 'memory per idle connection, per idle fiber / async function / goroutine, and per handler fiber\'s stack after real work',
+  variants: ['idle-connections', 'idle-fibers', 'stack-high-water'],
+  program: { name: 'fiber-memory', forms: { idle: ['=idle', 'count'], hwm: ['=hwm', 'count', 'workload', 'cert_dir'] } },
+  parameters: {
+    idle_fibers: [1000, 10000],
+    idle_connections: [1000, 10000],
+    quick_idle_connections: [1000],
+    high_water_fibers: 1000,
+    quick_high_water_fibers: 200,
+    high_water_workloads: ['tcp-echo', 'tls-echo', 'recursion-1000'],
+  },
+} satisfies WorkloadDeclaration;
 
-export function idleConnectionCounts(config: LabConfig): number[] {
-  return config.quick ? [1000] : [1000, 10000];
-}
-
-export function highWaterFibers(config: LabConfig): number {
-  return config.quick ? 200 : 1000;
-}
-
-export const HIGH_WATER_WORKLOADS = ['tcp-echo', 'tls-echo', 'recursion-1000'] as const;
+const P = FIBER_MEMORY.parameters;
+export const IDLE_FIBER_COUNTS = P.idle_fibers;
+export const idleConnectionCounts = (config: LabConfig): number[] => (config.quick ? P.quick_idle_connections : P.idle_connections);
+export const highWaterFibers = (config: LabConfig): number => (config.quick ? P.quick_high_water_fibers : P.high_water_fibers);
+export const HIGH_WATER_WORKLOADS = P.high_water_workloads;
 
 export interface MemoryOutput {
   kind: string;
@@ -142,7 +153,7 @@ export async function idleConnectionsOnce(config: LabConfig, target: Target, n: 
   let server: RunningServer | null = null;
   let sockets: net.Socket[] = [];
   try {
-    server = await startServer(targetArgv(config, target, 'tcp-echo', ['0', '127.0.0.1']), config.serverCpus);
+    server = await startServer(targetArgv(config, target, TCP_ECHO.name, programArgs(TCP_ECHO, 'serve', { port: 0, host: '127.0.0.1' })), config.serverCpus);
     // Warm the server's connection path once, so the first connection's one-off costs are not spread over n.
     (await openIdleConnections(server.port, 10)).forEach((s) => s.destroy());
     await sleep(200);
@@ -159,7 +170,7 @@ export async function idleConnectionsOnce(config: LabConfig, target: Target, n: 
 }
 
 // A point that got no sample: noted, and for a peer listed as not run with the reason.
-function notRun(into: FiberSection, target: Target, what: string, reason: string, progress: Progress): void {
+function notRun(into: Section, target: Target, what: string, reason: string, progress: Progress): void {
   progress.note(`${what} ${target.label} failed: ${reason}`);
   if (isPeer(target.runtime)) into.not_run.push({ workload: what.replace(' ', '/'), target: target.label, reason });
 }
@@ -194,11 +205,11 @@ function memoryPoint(target: Target, kind: MemoryKind, count: number, c: Collect
   return point;
 }
 
-export const memoryEntry = {
-  name: 'memory' as const,
-  steps: (config: LabConfig): number =>
-    config.repetitions * (PLANNED_TARGETS * (idleFiberCounts(config).length + idleConnectionCounts(config).length) + 2 * HIGH_WATER_WORKLOADS.length),
-  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
+export const fiberMemory: Workload = {
+  ...FIBER_MEMORY,
+  steps: (config) =>
+    config.repetitions * (PLANNED_TARGETS * (IDLE_FIBER_COUNTS.length + idleConnectionCounts(config).length) + 2 * HIGH_WATER_WORKLOADS.length),
+  async run(config, progress, into) {
     const { targets, notes } = await fiberTargets(config);
     for (const note of notes) progress.note(`memory: ${note}`);
     const certDir = await ensureFiberCerts(config).catch((error: Error) => {
@@ -227,18 +238,18 @@ export const memoryEntry = {
     const connectionCounts = idleConnectionCounts(config);
     const soft = ensureNofile(Math.max(...connectionCounts) + 512);
     for (let rep = 1; rep <= config.repetitions; rep++) {
-      for (const n of idleFiberCounts(config)) {
+      for (const n of IDLE_FIBER_COUNTS) {
         for (const target of targets) {
           progress.step(`memory idle-fibers ${n} ${target.label} rep ${rep}/${config.repetitions}`);
-          const run = await runPinned(targetArgv(config, target, 'fiber-memory', ['idle', String(n)]), config, 120000);
+          const run = await runPinned(targetArgv(config, target, FIBER_MEMORY.name, programArgs(FIBER_MEMORY, 'idle', { count: n })), config, 120000);
           record(slot(`idle\u0000${n}\u0000${target.label}`), run.code === 0 ? parseMemoryOutput(run.stdout) : null, failureReason(run));
         }
       }
       for (const target of corojsTargets) {
         for (const workload of hwmWorkloads) {
           progress.step(`memory stack-high-water ${workload} ${target.label} rep ${rep}/${config.repetitions}`);
-          const args = ['hwm', String(highWaterFibers(config)), workload, certDir ?? ''];
-          const run = await runPinned(targetArgv(config, target, 'fiber-memory', args), config, 120000);
+          const args = programArgs(FIBER_MEMORY, 'hwm', { count: highWaterFibers(config), workload, cert_dir: certDir ?? '' });
+          const run = await runPinned(targetArgv(config, target, FIBER_MEMORY.name, args), config, 120000);
           record(slot(`hwm\u0000${workload}\u0000${target.label}`), run.code === 0 ? parseMemoryOutput(run.stdout) : null, failureReason(run));
         }
       }
@@ -265,7 +276,7 @@ export const memoryEntry = {
         else notRun(into, target, `memory idle-connections ${n}`, c.failures[0] ?? 'no samples', progress);
       }
     }
-    for (const n of idleFiberCounts(config)) {
+    for (const n of IDLE_FIBER_COUNTS) {
       for (const target of targets) {
         const c = slot(`idle\u0000${n}\u0000${target.label}`);
         if (c.samples.length) into.memory.push(memoryPoint(target, 'idle-fibers', n, c));

@@ -3,13 +3,25 @@
 // times itself (workloads/fiber-micro.mjs, baselines/fiber-micro.ts) pinned to the server CPU; repetitions are
 // separate processes interleaved across runtimes; latency is the per-op time of timed batches.
 import type { LabConfig } from '../lab-config.js';
-import type { Progress } from '../report/progress.js';
+import { failureReason, parseJsonLines, runPinned } from '../process/run-command.js';
 import { aggregatePoint, invalidPoint, type PointKey, type RepetitionSample } from '../results/aggregate.js';
 import { targetOf, type LatencySummaryUs, type WorkloadResult } from '../results/schema.js';
-import { failureReason, fiberTargets, forTarget, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+import { fiberTargets, forTarget, PLANNED_TARGETS, targetArgv, type Target } from '../targets.js';
+import { programArgs, type Workload, type WorkloadDeclaration } from './workload.js';
 
-export const MICRO_VARIANTS = ['pingpong', 'spawn-join', 'recursion'] as const;
+export const MICRO_VARIANTS = ['pingpong', 'spawn-join', 'recursion'] as const; // the program's variant names
 export const RECURSION_DEPTH = 1000;
+
+export const FIBER_MICRO = {
+  name: 'fiber-micro',
+  about: 'fiber ping-pong, spawn-and-join and 1000-deep recursion against their async/await counterparts',
+  variants: MICRO_VARIANTS.map((v) => microVariantName(v)),
+  concurrency: 1,
+  // timed: the variants, each for duration_ms after a warm-up; switch: the switch ladder's rung (yields per
+  // fiber); probe: Fiber.stats() only (which fiber backend runs)
+  program: { name: 'fiber-micro', forms: { timed: ['variants', 'duration_ms', 'recursion_depth'], switch: ['=switch', 'yields'], probe: ['=probe'] } },
+  parameters: { recursion_depth: RECURSION_DEPTH, duration_ms: 1000, quick_duration_ms: 300 },
+} satisfies WorkloadDeclaration;
 
 // The result's variant name for a program variant.
 export function microVariantName(variant: string): string {
@@ -48,13 +60,13 @@ export function parseMicroOutput(stdout: string): Map<string, MicroOutput> {
 }
 
 export function microDurationMs(config: LabConfig): number {
-  return config.quick ? 300 : 1000;
+  return config.quick ? FIBER_MICRO.parameters.quick_duration_ms : FIBER_MICRO.parameters.duration_ms;
 }
 
-export const fiberMicroEntry = {
-  name: 'fiber-micro' as const,
-  steps: (config: LabConfig): number => config.repetitions * PLANNED_TARGETS,
-  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
+export const fiberMicro: Workload = {
+  ...FIBER_MICRO,
+  steps: (config) => config.repetitions * PLANNED_TARGETS,
+  async run(config, progress, into) {
     const { targets, notes } = await fiberTargets(config, true, true);
     for (const note of notes) progress.note(`fiber-micro: ${note}`);
     const durationMs = microDurationMs(config);
@@ -64,7 +76,7 @@ export const fiberMicroEntry = {
     for (let rep = 1; rep <= config.repetitions; rep++) {
       for (const target of targets) {
         progress.step(`fiber-micro ${target.label} rep ${rep}/${config.repetitions}`);
-        const args = [MICRO_VARIANTS.join(','), String(durationMs), String(RECURSION_DEPTH)];
+        const args = programArgs(FIBER_MICRO, 'timed', { variants: MICRO_VARIANTS.join(','), duration_ms: durationMs, recursion_depth: RECURSION_DEPTH });
         const run = await runPinned(targetArgv(config, target, 'fiber-micro', args), config, 60000 + 10 * durationMs);
         const parsed = parseMicroOutput(run.stdout);
         for (const variant of MICRO_VARIANTS) {
@@ -82,7 +94,7 @@ export const fiberMicroEntry = {
     }
     for (const variant of MICRO_VARIANTS) {
       for (const target of targets) {
-        const pointKey: PointKey = { name: 'fiber-micro', variant: microVariantName(variant), ...targetOf(target.runtime, backends.get(target.label) ?? target.backend), mode: 'closed', connections: 1 };
+        const pointKey: PointKey = { name: FIBER_MICRO.name, variant: microVariantName(variant), ...targetOf(target.runtime, backends.get(target.label) ?? target.backend), mode: 'closed', connections: FIBER_MICRO.concurrency };
         const samples = reps.get(key(target, variant)) ?? [];
         const point: WorkloadResult = samples.length ? aggregatePoint(pointKey, samples, config.repetitions) : invalidPoint(pointKey, 'not run');
         into.workloads.push(forTarget(point, target, backends.get(target.label) ?? target.backend));

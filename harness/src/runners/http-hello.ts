@@ -10,7 +10,8 @@ import { parseWrkOutput, wrkCheckScript } from '../loadgen/wrk-output.js';
 import { loadInvalidReason } from '../loadgen/validity.js';
 import { lastJsonLine, runCommand } from '../process/run-command.js';
 import { measureLoad } from './load-point.js';
-import type { Measured, ServerHandle, ServerWorkloadSpec, VariantSpec } from './server-grid.js';
+import { serverWorkload, type Measured, type ServerHandle, type ServerWorkloadSpec, type VariantSpec } from './server-grid.js';
+import { concurrencyOf, variantsOf, type WorkloadDeclaration } from './workload.js';
 
 const autocannonCli = path.join(path.dirname(fileURLToPath(import.meta.url)), '../loadgen/autocannon-cli.js');
 
@@ -58,19 +59,31 @@ async function measureWrk(load: HttpLoadConfig, serverPid: number, config: LabCo
   return verdict(result, 'wrk', parsed.cpu?.serverCpuS);
 }
 
+export const HTTP_HELLO = {
+  name: 'http-hello',
+  about: 'keep-alive "hello world" over 100 connections: the native generator (closed and open loop), wrk and autocannon',
+  variants: ['native', 'wrk', 'autocannon'],
+  // autocannon saturates its core long before any server here; the quick suite leaves it out for time.
+  quick: ['native', 'wrk'],
+  concurrency: 100,
+  program: { name: 'http-hello', forms: { serve: ['port', 'host'] } },
+} satisfies WorkloadDeclaration;
+
 export function httpHelloSpec(config: LabConfig): ServerWorkloadSpec {
-  const connections = 100;
+  const connections = concurrencyOf(HTTP_HELLO, 'native');
   const durationS = Math.max(1, Math.round(config.durationS));
   const load = (server: ServerHandle): HttpLoadConfig => ({ url: `http://127.0.0.1:${server.port}/`, connections, warmupS: config.warmupS, durationS, serverPid: server.pid });
-  const variants: VariantSpec[] = [
+  const all: VariantSpec[] = [
     {
       variant: 'native', connections, modes: ['closed', 'open'],
       measure: (server, mode, ratePerS) => measureLoad({ kind: 'http', host: '127.0.0.1', transport: 'tcp', pattern: 'steady', connections, messageSize: 0,
         warmupS: config.warmupS, durationS: config.durationS }, server, mode, config, ratePerS),
     },
     { variant: 'wrk', connections, modes: ['closed'], measure: (server) => measureWrk(load(server), server.pid, config) },
+    { variant: 'autocannon', connections, modes: ['closed'], measure: (server) => measureAutocannon(load(server), config) },
   ];
-  // autocannon saturates its core long before any server here; the quick suite leaves it out for time.
-  if (!config.quick) variants.push({ variant: 'autocannon', connections, modes: ['closed'], measure: (server) => measureAutocannon(load(server), config) });
-  return { name: 'http-hello', serverArgs: [], variants };
+  const wanted = variantsOf(HTTP_HELLO, config.quick);
+  return { name: HTTP_HELLO.name, serverArgs: {}, variants: all.filter((v) => wanted.includes(v.variant)) };
 }
+
+export const httpHello = serverWorkload(HTTP_HELLO, httpHelloSpec);

@@ -7,16 +7,27 @@ import net from 'node:net';
 import type { LabConfig } from '../lab-config.js';
 import { runCommand } from '../process/run-command.js';
 import { startServer } from '../process/server-process.js';
-import type { Progress } from '../report/progress.js';
 import { median } from '../results/aggregate.js';
-import type { InstructionCount, RunError } from '../results/schema.js';
-import { fiberTargets, forTarget, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+import type { InstructionCount } from '../results/schema.js';
+import { fiberTargets, forTarget, targetArgv, type Target } from '../targets.js';
+import { FIBER_MICRO } from './fiber-micro.js';
 import { parseSwitchOutput } from './switch-ladder.js';
+import { TCP_ECHO } from './tcp-echo.js';
+import { programArgs, type Workload, type WorkloadDeclaration } from './workload.js';
 
-export const INSTRUCTION_REPETITIONS = 3; // deterministic up to V8's background compilation: 3 show the spread
-const SWITCH_YIELDS = [2000, 6000] as const; // per fiber
-const ECHO_MESSAGES = [2000, 6000] as const;
-const ECHO_BYTES = 64;
+export const INSTRUCTIONS = {
+  name: 'instructions',
+  about: 'instructions per fiber switch and per 64-byte echo round trip (cachegrind), each CoroJS fiber backend',
+  variants: ['switch', 'echo-64B'],
+  concurrency: 1,
+  // each count is the difference of a short and a long run; 3 repetitions show V8's background-compilation spread
+  parameters: { repetitions: 3, switch_yields_per_fiber: [2000, 6000] as const, echo_messages: [2000, 6000] as const, echo_bytes: 64 },
+} satisfies WorkloadDeclaration;
+
+export const INSTRUCTION_REPETITIONS = INSTRUCTIONS.parameters.repetitions;
+const SWITCH_YIELDS = INSTRUCTIONS.parameters.switch_yields_per_fiber;
+const ECHO_MESSAGES = INSTRUCTIONS.parameters.echo_messages;
+const ECHO_BYTES = INSTRUCTIONS.parameters.echo_bytes;
 const VALGRIND = ['valgrind', '--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null'];
 
 // The "I refs" total from cachegrind's summary on stderr, or null.
@@ -37,7 +48,7 @@ async function valgrindAvailable(): Promise<boolean> {
 }
 
 async function switchRun(config: LabConfig, target: Target, yields: number): Promise<{ total: number; ops: number }> {
-  const argv = targetArgv(config, target, 'fiber-micro', ['switch', String(yields)]);
+  const argv = targetArgv(config, target, FIBER_MICRO.name, programArgs(FIBER_MICRO, 'switch', { yields }));
   const run = await runCommand([...VALGRIND, ...argv], { cpus: config.serverCpus, timeoutMs: 300000, cwd: config.root });
   const total = parseInstructionTotal(run.stderr);
   const parsed = parseSwitchOutput(run.stdout);
@@ -68,7 +79,7 @@ export function echoRoundTrips(port: number, count: number): Promise<void> {
 }
 
 async function echoRun(config: LabConfig, target: Target, messages: number): Promise<{ total: number; ops: number }> {
-  const argv = targetArgv(config, target, 'tcp-echo', ['0', '127.0.0.1']);
+  const argv = targetArgv(config, target, TCP_ECHO.name, programArgs(TCP_ECHO, 'serve', { port: 0, host: '127.0.0.1' }));
   const server = await startServer([...VALGRIND, ...argv], config.serverCpus, 120000);
   let stderr = '';
   try {
@@ -100,10 +111,10 @@ export async function measureOp(config: LabConfig, target: Target, op: string): 
   return value;
 }
 
-export const instructionsEntry = {
-  name: 'instructions' as const,
-  steps: (): number => INSTRUCTION_REPETITIONS * OPS.length * 4,
-  async run(config: LabConfig, progress: Progress, into: FiberSection & { instructions?: InstructionCount[]; errors: RunError[] }): Promise<void> {
+export const instructions: Workload = {
+  ...INSTRUCTIONS,
+  steps: () => INSTRUCTION_REPETITIONS * OPS.length * 4,
+  async run(config, progress, into) {
     if (!(await valgrindAvailable())) {
       into.errors.push({ workload: 'instructions', message: 'valgrind not installed (Debian package valgrind): no instruction counts' });
       return;

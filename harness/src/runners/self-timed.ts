@@ -8,7 +8,8 @@ import { createLatencyHistogram, encodeHistogram } from '../recorders/histogram.
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, type PointKey, type RepetitionSample } from '../results/aggregate.js';
 import { targetOf, type WorkloadResult } from '../results/schema.js';
-import { failureReason, fiberTargets, forTarget, parseJsonLines, runPinned, targetArgv, type Target } from './fiber-common.js';
+import { failureReason, parseJsonLines, runPinned } from '../process/run-command.js';
+import { fiberTargets, forTarget, targetArgv, type Target } from '../targets.js';
 
 export interface SelfTimedOutput {
   variant: string;

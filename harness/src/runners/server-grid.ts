@@ -9,7 +9,8 @@ import { startProcSampler } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
 import { targetOf, type LatencySummaryUs, type LoadMode, type RunError, type WorkloadResult } from '../results/schema.js';
-import { fiberTargets, forTarget, PLANNED_TARGETS, targetArgv } from './fiber-common.js';
+import { fiberTargets, forTarget, PLANNED_TARGETS, targetArgv } from '../targets.js';
+import { programArgs, type Workload, type WorkloadDeclaration } from './workload.js';
 
 export interface Measured {
   throughputPerS: number;
@@ -42,7 +43,7 @@ export interface VariantSpec {
 
 export interface ServerWorkloadSpec {
   name: string; // result name and program name (workloads/<name>.mjs, baselines/<name>.ts)
-  serverArgs: readonly string[]; // after <port> <host>
+  serverArgs: Readonly<Record<string, string>>; // the program's `serve` arguments after port and host
   variants: readonly VariantSpec[];
   openLadder?: readonly number[]; // open-loop rates as fractions of the slowest target's closed-loop throughput
 }
@@ -90,14 +91,14 @@ export async function measureWithRetry(server: RunningServer, variant: VariantSp
   return { ...second, retriedAfter: first.invalidReason! };
 }
 
-export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig, progress: Progress, errors: RunError[] = []): Promise<WorkloadResult[]> {
+export async function runServerGrid(declaration: WorkloadDeclaration, spec: ServerWorkloadSpec, config: LabConfig, progress: Progress, errors: RunError[] = []): Promise<WorkloadResult[]> {
   const { targets, notes } = await fiberTargets(config, true, true);
   for (const note of notes) progress.note(`${spec.name}: ${note}`);
   const servers = new Map<string, RunningServer>();
   const unavailable = new Map<string, string>();
   for (const target of targets) {
     try {
-      servers.set(target.label, await startServer(targetArgv(config, target, spec.name, ['0', '127.0.0.1', ...spec.serverArgs]), config.serverCpus));
+      servers.set(target.label, await startServer(targetArgv(config, target, spec.name, programArgs(declaration, 'serve', { port: 0, host: '127.0.0.1', ...spec.serverArgs })), config.serverCpus));
     } catch (error) {
       unavailable.set(target.label, `server did not start: ${(error as Error).message.slice(0, 300)}`);
       errors.push({ workload: spec.name, message: `${target.label}: ${unavailable.get(target.label)!}`, target: target.label });
@@ -145,4 +146,15 @@ export async function runServerGrid(spec: ServerWorkloadSpec, config: LabConfig,
     await Promise.all([...servers.values()].map((s) => s.stop()));
   }
   return results;
+}
+
+// A server workload: its declaration and the grid its spec builds for a run.
+export function serverWorkload(declaration: WorkloadDeclaration, spec: (config: LabConfig) => ServerWorkloadSpec): Workload {
+  return {
+    ...declaration,
+    steps: (config) => plannedSteps(spec(config), config),
+    run: async (config, progress, into) => {
+      into.workloads.push(...(await runServerGrid(declaration, spec(config), config, progress, into.errors)));
+    },
+  };
 }

@@ -1,19 +1,30 @@
-// stack-sweep: CoroJS with --fiber-stack-size from 64 KiB to 8 MiB, per fiber backend (workloads/stack-probe.mjs,
+// stack-sweep: CoroJS with --fiber-stack-size from 64 KiB to 8 MiB, per fiber backend (workloads/stack-sweep.mjs,
 // pinned to the server CPU): deepest recursion before the catchable RangeError, a TLS handshake inside fibers,
 // RSS per idle fiber, spawn+join rate. The conclusion on the fixed 1 MiB stack is derived from the points.
-import type { LabConfig } from '../lab-config.js';
-import type { Progress } from '../report/progress.js';
+import { failureReason, parseJsonLines, runPinned } from '../process/run-command.js';
+import { perUnitBytes } from '../recorders/proc-sampler.js';
 import { median } from '../results/aggregate.js';
 import { targetOf, type StackSweepPoint } from '../results/schema.js';
+import { FIBER_BACKENDS, fiberTargets, targetArgv } from '../targets.js';
 import { ensureFiberCerts } from './fiber-certs.js';
-import { failureReason, FIBER_BACKENDS, fiberTargets, parseJsonLines, perUnitBytes, runPinned, targetArgv, type FiberSection } from './fiber-common.js';
 import { REQUIRED_RECURSION_DEPTH, stackVerdict, type SweepPoint } from './stack-conclusion.js';
+import { programArgs, type Workload, type WorkloadDeclaration } from './workload.js';
 
 const KiB = 1024;
-export const STACK_SIZES = [64, 128, 256, 512, 1024, 2048, 4096, 8192].map((k) => k * KiB);
-export const SWEEP_IDLE_FIBERS = 1000;
+const SIZES_KIB = [64, 128, 256, 512, 1024, 2048, 4096, 8192];
 
-// The stack-probe's PART lines folded into one sweep point (missing parts count as failed / zero), on the fiber
+export const STACK_SWEEP = {
+  name: 'stack-sweep',
+  about: 'CoroJS per --fiber-stack-size (64 KiB to 8 MiB): recursion depth, cold code and TLS in a fiber, RSS per idle fiber, spawn rate',
+  variants: SIZES_KIB.map((k) => (k >= 1024 ? `${k / 1024}MiB` : `${k}KiB`)),
+  program: { name: 'stack-sweep', forms: { run: ['cert_dir', 'idle_fibers', 'spawn_batch', 'spawn_samples'] } },
+  parameters: { idle_fibers: 1000, spawn_batch: 1000 }, // spawn_samples: --repetitions
+} satisfies WorkloadDeclaration;
+
+export const STACK_SIZES = SIZES_KIB.map((k) => k * KiB);
+export const SWEEP_IDLE_FIBERS = STACK_SWEEP.parameters.idle_fibers;
+
+// The stack-sweep program's PART lines folded into one sweep point (missing parts count as failed / zero), on the fiber
 // backend the probe reported (else the one its target asked for).
 export function parseStackProbe(stdout: string, stackSizeBytes: number, backend: string): StackSweepPoint {
   const parts = new Map(parseJsonLines<Record<string, unknown>>(stdout, 'PART ').map((p) => [String(p.part), p]));
@@ -47,10 +58,10 @@ export function parseStackProbe(stdout: string, stackSizeBytes: number, backend:
   return point;
 }
 
-export const stackSweepEntry = {
-  name: 'stack-sweep' as const,
-  steps: (config: LabConfig): number => STACK_SIZES.length * FIBER_BACKENDS.length,
-  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
+export const stackSweep: Workload = {
+  ...STACK_SWEEP,
+  steps: () => STACK_SIZES.length * FIBER_BACKENDS.length,
+  async run(config, progress, into) {
     const { targets, notes } = await fiberTargets(config, false);
     for (const note of notes) progress.note(`stack-sweep: ${note}`);
     const certDir = await ensureFiberCerts(config);
@@ -59,8 +70,8 @@ export const stackSweepEntry = {
       const points: SweepPoint[] = [];
       for (const size of STACK_SIZES) {
         progress.step(`stack-sweep ${target.label} ${size / KiB} KiB`);
-        const args = [certDir, String(SWEEP_IDLE_FIBERS), '1000', String(spawnSamples)];
-        const run = await runPinned(targetArgv(config, target, 'stack-probe', args, [`--fiber-stack-size=${size}`]), config, 60000);
+        const args = programArgs(STACK_SWEEP, 'run', { cert_dir: certDir, idle_fibers: SWEEP_IDLE_FIBERS, spawn_batch: STACK_SWEEP.parameters.spawn_batch, spawn_samples: spawnSamples });
+        const run = await runPinned(targetArgv(config, target, STACK_SWEEP.name, args, [`--fiber-stack-size=${size}`]), config, 60000);
         const point = parseStackProbe(run.stdout, size, target.backend!);
         if (run.code !== 0 || !run.stdout.includes('DONE')) point.probe_error = failureReason(run);
         points.push(point);

@@ -8,16 +8,26 @@
 //   bun/deno-await   the same Node twin on Bun and Deno
 //   go-goroutine     two goroutines ping-ponging over unbuffered channels, GOMAXPROCS=1 (baselines/go)
 // Repetitions are interleaved across rungs; ns_per_switch is the median of the samples.
-import type { LabConfig } from '../lab-config.js';
 import { loadNativeAddon } from '../native-addon.js';
-import type { Progress } from '../report/progress.js';
+import { failureReason, firstCpu, parseJsonLines, runPinned } from '../process/run-command.js';
 import { median } from '../results/aggregate.js';
 import type { SwitchRung } from '../results/schema.js';
-import { failureReason, fiberTargets, firstCpu, forTarget, parseJsonLines, PLANNED_TARGETS, runPinned, targetArgv, type FiberSection, type Target } from './fiber-common.js';
+import { fiberTargets, forTarget, PLANNED_TARGETS, targetArgv, type Target } from '../targets.js';
+import { FIBER_MICRO } from './fiber-micro.js';
+import { programArgs, type Workload, type WorkloadDeclaration } from './workload.js';
 
-export const SWITCH_YIELDS = 100000; // per fiber (CoroJS) and round trips (Node): 200,000 one-way switches
-const RAW_ROUND_TRIPS = 200000;
-const HANDOFF_ROUND_TRIPS = 50000;
+export const SWITCH_LADDER = {
+  name: 'switch-ladder',
+  about: 'the cost of one one-way switch, from the bare mechanism (addon) to each runtime (fiber-micro switch)',
+  variants: ['raw-ucontext', 'raw-fcontext', 'thread-handoff', 'corojs-fiber', 'node18-await', 'node20-await', 'bun-await', 'deno-await', 'go-goroutine'],
+  concurrency: 2, // two fibers, async functions or goroutines ping-ponging
+  parameters: { yields_per_fiber: 100000, raw_round_trips: 200000, handoff_round_trips: 50000 },
+} satisfies WorkloadDeclaration;
+
+// per fiber (CoroJS) and round trips (Node): 200,000 one-way switches
+export const SWITCH_YIELDS = SWITCH_LADDER.parameters.yields_per_fiber;
+const RAW_ROUND_TRIPS = SWITCH_LADDER.parameters.raw_round_trips;
+const HANDOFF_ROUND_TRIPS = SWITCH_LADDER.parameters.handoff_round_trips;
 
 export interface SwitchOutput {
   ns_per_switch: number;
@@ -48,10 +58,10 @@ function rungName(target: Target): string {
   return target.runtime === 'corojs' ? 'corojs-fiber' : `${target.runtime}-await`;
 }
 
-export const switchLadderEntry = {
-  name: 'switch-ladder' as const,
-  steps: (config: LabConfig): number => config.repetitions * (3 + PLANNED_TARGETS),
-  async run(config: LabConfig, progress: Progress, into: FiberSection): Promise<void> {
+export const switchLadder: Workload = {
+  ...SWITCH_LADDER,
+  steps: (config) => config.repetitions * (3 + PLANNED_TARGETS),
+  async run(config, progress, into) {
     const addon = loadNativeAddon();
     const { targets, notes } = await fiberTargets(config, true, true);
     for (const note of notes) progress.note(`switch-ladder: ${note}`);
@@ -69,7 +79,7 @@ export const switchLadderEntry = {
       if (addon) handoff.push(addon.threadHandoffSwitchNs(HANDOFF_ROUND_TRIPS, cpu));
       for (const target of targets) {
         progress.step(`switch-ladder ${target.label} rep ${rep}/${config.repetitions}`);
-        const run = await runPinned(targetArgv(config, target, 'fiber-micro', ['switch', String(SWITCH_YIELDS)]), config, 60000);
+        const run = await runPinned(targetArgv(config, target, FIBER_MICRO.name, programArgs(FIBER_MICRO, 'switch', { yields: SWITCH_YIELDS })), config, 60000);
         const parsed = run.code === 0 ? parseSwitchOutput(run.stdout) : null;
         const slot = perTarget.get(target.label)!;
         if (parsed) {

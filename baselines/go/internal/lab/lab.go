@@ -181,10 +181,10 @@ func Result(fields map[string]interface{}) {
 	fmt.Println("RESULT " + string(data))
 }
 
-// Listen listens on the server's arguments ([port] [host], default 0 and 127.0.0.1) and prints the line the
-// harness waits for; it exits with the error when it cannot.
-func Listen() net.Listener {
-	listener, err := net.Listen("tcp", net.JoinHostPort(Arg(1, "127.0.0.1"), Arg(0, "0")))
+// Listen listens on the server's port and host arguments and prints the line the harness waits for; it exits
+// with the error when it cannot.
+func Listen(args map[string]string) net.Listener {
+	listener, err := net.Listen("tcp", net.JoinHostPort(args["host"], args["port"]))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -233,10 +233,62 @@ func Serve(listener net.Listener, handle func(net.Conn)) {
 	}
 }
 
-// Arg is os.Args[1+i], or the default.
-func Arg(i int, def string) string {
-	if len(os.Args) > i+1 {
-		return os.Args[i+1]
+// Args is the program's arguments by name (twin of workloads/program-args.mjs). The harness passes every one:
+// their names, order and values are declared once, with the workload (harness/src/runners/<workload>.ts), so
+// the twins keep no defaults, and a missing or extra argument is a usage error (stderr, exit status 2). Each
+// form lists argument names; a name written "=word" is that literal word (e.g. "=switch").
+func Args(program string, forms ...[]string) map[string]string {
+	argv := os.Args[1:]
+	literal := func(names []string) string {
+		if len(names) > 0 && strings.HasPrefix(names[0], "=") {
+			return names[0][1:]
+		}
+		return ""
 	}
-	return def
+	var names []string
+	for _, form := range forms {
+		if l := literal(form); l != "" && len(argv) > 0 && argv[0] == l {
+			names = form
+			break
+		}
+	}
+	for _, form := range forms {
+		if names == nil && literal(form) == "" {
+			names = form
+		}
+	}
+	if names != nil && len(argv) == len(names) {
+		args := map[string]string{}
+		for i, name := range names {
+			if !strings.HasPrefix(name, "=") {
+				args[name] = argv[i]
+			}
+		}
+		return args
+	}
+	usages := []string{}
+	for _, form := range forms {
+		words := []string{program}
+		for _, name := range form {
+			if strings.HasPrefix(name, "=") {
+				words = append(words, name[1:])
+			} else {
+				words = append(words, "<"+name+">")
+			}
+		}
+		usages = append(usages, strings.Join(words, " "))
+	}
+	problem := fmt.Sprintf("%d argument(s) too many", len(argv)-len(names))
+	if names == nil {
+		first := ""
+		if len(argv) > 0 {
+			first = argv[0]
+		}
+		problem = fmt.Sprintf("unknown form %q", first)
+	} else if len(argv) < len(names) {
+		problem = "missing <" + strings.Join(names[len(argv):], "> <") + ">"
+	}
+	fmt.Fprintf(os.Stderr, "%s: %s\nusage: %s\n(the harness passes these: harness/src/runners/ declares each workload's arguments)\n", program, problem, strings.Join(usages, "\n       "))
+	os.Exit(2)
+	return nil
 }

@@ -1,6 +1,6 @@
-// stack-probe (CoroJS only): what one --fiber-stack-size allows. Prints one "PART {json}" line per finding, so a
+// stack-sweep (CoroJS only): what one --fiber-stack-size allows. Prints one "PART {json}" line per finding, so a
 // later crash (e.g. the TLS part) still leaves the earlier ones, then "DONE".
-// Usage: stack-probe.mjs <certDir> [idleFibers=1000] [spawnBatch=1000] [spawnSamples=3]
+// Usage: stack-sweep.mjs <cert_dir> <idle_fibers> <spawn_batch> <spawn_samples>
 //   recursion  deepest synchronous recursion inside a fiber before the catchable RangeError (code warmed on the
 //              main stack first, so the depth measures the stack, not lazy compilation)
 //   cold       whether a fiber can run code V8 has never compiled (V8 wants ~40 KiB of headroom to compile)
@@ -8,10 +8,13 @@
 //   idle       RSS per idle (sleeping) fiber: VmRSS delta / n, and resident stack bytes per fiber (Fiber.stats)
 //   tls        a TLS handshake + echo with server handler and client both in fibers, cold as in a real server
 // Every function a fiber starts with is warmed on the main stack first; only the parts named cold run cold code.
-const [certDir = '.', idleArg = '1000', spawnArg = '1000', samplesArg = '3'] = process.argv.slice(2);
-const idleFibers = Number(idleArg);
-const spawnBatch = Number(spawnArg);
-const spawnSamples = Number(samplesArg);
+import { programArgs } from './program-args.mjs';
+
+const args = programArgs('stack-sweep', { run: ['cert_dir', 'idle_fibers', 'spawn_batch', 'spawn_samples'] });
+const certDir = args.cert_dir;
+const idleFibers = Number(args.idle_fibers);
+const spawnBatch = Number(args.spawn_batch);
+const spawnSamples = Number(args.spawn_samples);
 
 const now = () => process.hrtime.bigint();
 const part = (name, data) => console.log(`PART ${JSON.stringify({ part: name, ...data })}`);

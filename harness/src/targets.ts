@@ -1,21 +1,9 @@
-// Shared by the fiber runners (switch-ladder, fiber-micro, memory, stack-sweep): which programs to run on which
-// runtime and fiber backend, running them pinned, and the pure parts (output parsing, per-unit RSS, backends).
-import { readFileSync } from 'node:fs';
-import { targetWanted, type LabConfig } from '../lab-config.js';
-import { runCommand } from '../process/run-command.js';
-import { FIBER_BACKENDS, targetLabel, targetOf, type FiberBackend, type MemoryPoint, type NotRun, type RunError, type RuntimeName, type StackSweepPoint, type SwitchRung, type WorkloadResult } from '../results/schema.js';
-import { isPeer, programArgv, RUNTIMES, runtimePaths, runtimeUnavailable } from '../runtimes.js';
-
-// What a fiber runner adds to (structurally the suite's Section).
-export interface FiberSection {
-  workloads: WorkloadResult[];
-  switch_ladder: SwitchRung[];
-  stack: StackSweepPoint[];
-  memory: MemoryPoint[];
-  conclusions: Record<string, string>;
-  errors: RunError[];
-  not_run: NotRun[];
-}
+// The targets the lab measures a workload on: a runtime (runtimes.ts), and for CoroJS each fiber backend that
+// really runs (probed once per binary) and the --ab build's; how to start a workload's program on one.
+import { targetWanted, type LabConfig } from './lab-config.js';
+import { parseJsonLines, runCommand } from './process/run-command.js';
+import { FIBER_BACKENDS, targetLabel, targetOf, type FiberBackend, type NotRun, type RuntimeName } from './results/schema.js';
+import { isPeer, programArgv, RUNTIMES, runtimePaths, runtimeUnavailable } from './runtimes.js';
 
 // The fiber backends the lab measures CoroJS with, the default first (declared with the result schema).
 export { FIBER_BACKENDS };
@@ -38,47 +26,6 @@ export function forTarget<T extends { runtime?: RuntimeName; fiber_backend?: Fib
   return out;
 }
 
-// Every line `prefix{json}` of a program's stdout, parsed (lines that do not parse are skipped).
-export function parseJsonLines<T = Record<string, unknown>>(stdout: string, prefix = 'RESULT '): T[] {
-  const out: T[] = [];
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith(prefix)) continue;
-    try {
-      out.push(JSON.parse(line.slice(prefix.length)) as T);
-    } catch {
-      continue;
-    }
-  }
-  return out;
-}
-
-// Bytes per unit from two RSS readings; 0 when nothing was counted. Rounded to whole bytes (may be negative:
-// the allocator can give memory back between the readings, which the result should show, not hide).
-export function perUnitBytes(beforeBytes: number, afterBytes: number, units: number): number {
-  if (!(units > 0) || !Number.isFinite(beforeBytes) || !Number.isFinite(afterBytes)) return 0;
-  return Math.round((afterBytes - beforeBytes) / units);
-}
-
-// VmRSS of a live process in bytes (/proc/<pid>/status), or null once it has gone.
-export function parseVmRss(status: string): number | null {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
-  return match ? Number(match[1]) * 1024 : null;
-}
-
-export function readVmRss(pid: number): number | null {
-  try {
-    return parseVmRss(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-// The first CPU of a taskset list ("0", "2-3", "1,3"), for the addon's pinned thread handoff.
-export function firstCpu(list: string): number {
-  const match = /^\s*(\d+)/.exec(list);
-  return match ? Number(match[1]) : -1;
-}
-
 // What the probe of a requested backend tells: the backend to record, or null to skip it (and why).
 // A runtime whose Fiber.stats() has no `backend` predates --fiber-backend: it runs threads, and only that.
 // Exit status 9 is CoroJS's usage error: a build older than that backend (the --ab base) does not have it.
@@ -88,25 +35,6 @@ export function backendToRecord(requested: string, reported: string | undefined,
   if (reported === undefined) return requested === 'thread' ? { record: 'thread' } : { record: null, why: 'this corojs has no --fiber-backend (Fiber.stats().backend missing)' };
   if (reported !== requested) return { record: null, why: `--fiber-backend=${requested} fell back to ${reported}` };
   return { record: reported };
-}
-
-export interface ProgramRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-// Runs a program pinned to the server CPUs; never throws (a failure is in the result).
-export async function runPinned(argv: readonly string[], config: LabConfig, timeoutMs = 120000): Promise<ProgramRun> {
-  const run = await runCommand(argv, { cpus: config.serverCpus, timeoutMs, cwd: config.root });
-  return { code: run.code, stdout: run.stdout, stderr: run.stderr, timedOut: run.timedOut };
-}
-
-export function failureReason(run: ProgramRun): string {
-  if (run.timedOut) return 'timed out';
-  const tail = run.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
-  return `exited ${run.code}${tail ? `: ${tail}` : ''}`;
 }
 
 // The argv of `workload` (workloads/<w>.mjs or build/ts/baselines/<w>.js) for a target.
