@@ -6,7 +6,14 @@ import { Resolver } from 'node:dns/promises';
 import { programArgs } from './program-args.js';
 import { canonical, cpuSeconds, peerCpuSeconds, rssBytes, workersFor, type TimedRun } from './self-timing.js';
 
-const { server, queries, seconds: secondsArg, concurrency: concurrencyArg, expected: expectedArg, peer_pid: peerPid } = programArgs('dns', { run: ['server', 'queries', 'seconds', 'concurrency', 'expected', 'peer_pid'] });
+const {
+  server,
+  queries,
+  seconds: secondsArg,
+  concurrency: concurrencyArg,
+  expected: expectedArg,
+  peer_pid: peerPid,
+} = programArgs('dns', { run: ['server', 'queries', 'seconds', 'concurrency', 'expected', 'peer_pid'] });
 const expected = JSON.parse(expectedArg) as Record<string, unknown>;
 
 const resolver = new Resolver();
@@ -29,6 +36,18 @@ for (const query of queries.split(',')) {
   const t0 = process.hrtime.bigint();
   const run = await resolveFor(type, name, seconds, true);
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log('RESULT ' + JSON.stringify({ variant: type, ops: run.ops, errors: warm.errors + run.errors, first_error: warm.firstError ?? run.firstError, seconds: elapsed,
-    latency_ns: [...run.counts], cpu_pct: ((await cpuSeconds() - cpu0) / elapsed) * 100, peer_cpu_pct: ((await peerCpuSeconds(peerPid) - peer0) / elapsed) * 100, rss_bytes: await rssBytes() }));
+  console.log(
+    'RESULT ' +
+      JSON.stringify({
+        variant: type,
+        ops: run.ops,
+        errors: warm.errors + run.errors,
+        first_error: warm.firstError ?? run.firstError,
+        seconds: elapsed,
+        latency_ns: [...run.counts],
+        cpu_pct: (((await cpuSeconds()) - cpu0) / elapsed) * 100,
+        peer_cpu_pct: (((await peerCpuSeconds(peerPid)) - peer0) / elapsed) * 100,
+        rss_bytes: await rssBytes(),
+      }),
+  );
 }

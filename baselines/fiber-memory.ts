@@ -20,5 +20,7 @@ const pending: Promise<void>[] = [];
 for (let i = 0; i < n; i++) pending.push(sleeper());
 await sleep(50);
 const after = vmRss();
-console.log(`RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n, fibers: pending.length, rss_before_bytes: before, rss_after_bytes: after, runtime: `node ${process.versions.node}` })}`);
+console.log(
+  `RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n, fibers: pending.length, rss_before_bytes: before, rss_after_bytes: after, runtime: `node ${process.versions.node}` })}`,
+);
 process.exit(0);

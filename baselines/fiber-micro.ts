@@ -11,7 +11,11 @@
 import { readFileSync } from 'node:fs';
 import { programArgs } from './program-args.js';
 
-const args: Partial<Record<'duration_ms' | 'yields' | 'recursion_depth', string>> = programArgs('fiber-micro', { timed: ['variants', 'duration_ms', 'recursion_depth'], switch: ['=switch', 'yields'], probe: ['=probe'] });
+const args: Partial<Record<'duration_ms' | 'yields' | 'recursion_depth', string>> = programArgs('fiber-micro', {
+  timed: ['variants', 'duration_ms', 'recursion_depth'],
+  switch: ['=switch', 'yields'],
+  probe: ['=probe'],
+});
 const variantList = process.argv[2]!;
 const amount = Number(args.duration_ms ?? args.yields);
 const depth = Number(args.recursion_depth);
@@ -19,7 +23,13 @@ const depth = Number(args.recursion_depth);
 const now = (): bigint => process.hrtime.bigint();
 const BATCH_TARGET_NS = 20000n;
 
-interface LatencyUs { p50: number; p90: number; p99: number; p999: number; max: number }
+interface LatencyUs {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
 
 function procCpuTicks(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
@@ -34,13 +44,24 @@ function vmField(name: string): number {
 
 function percentiles(perOpNs: number[]): LatencyUs {
   const sorted = Float64Array.from(perOpNs).sort();
-  const at = (q: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0);
+  const at = (q: number): number =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0;
   const us = (ns: number): number => Math.round(ns) / 1000;
-  return { p50: us(at(0.5)), p90: us(at(0.9)), p99: us(at(0.99)), p999: us(at(0.999)), max: us(sorted.length ? sorted[sorted.length - 1]! : 0) };
+  return {
+    p50: us(at(0.5)),
+    p90: us(at(0.9)),
+    p99: us(at(0.99)),
+    p999: us(at(0.999)),
+    max: us(sorted.length ? sorted[sorted.length - 1]! : 0),
+  };
 }
 
 // Runs `batch(n)` (n ops) for durationMs after a warm-up and calibration; returns ops/s and per-op latencies.
-async function measure(variant: string, batch: (n: number) => Promise<void>, durationMs: number): Promise<Record<string, unknown>> {
+async function measure(
+  variant: string,
+  batch: (n: number) => Promise<void>,
+  durationMs: number,
+): Promise<Record<string, unknown>> {
   const warmUntil = now() + BigInt(Math.round(durationMs * 0.2 * 1e6));
   while (now() < warmUntil) await batch(1);
   // Batch size from the mean per-op time over a ~5 ms block, so one slow op (GC) cannot skew it.
@@ -70,8 +91,15 @@ async function measure(variant: string, batch: (n: number) => Promise<void>, dur
   const elapsedNs = Number(t - start);
   const cpuPct = ((procCpuTicks() - cpu0) / 100 / (elapsedNs / 1e9)) * 100;
   return {
-    variant, ops, elapsed_ns: elapsedNs, ops_per_s: ops / (elapsedNs / 1e9), batch: size, latency_us: percentiles(perOp),
-    cpu_pct: Math.round(cpuPct * 10) / 10, rss_bytes: vmField('VmHWM'), runtime: `node ${process.versions.node}`,
+    variant,
+    ops,
+    elapsed_ns: elapsedNs,
+    ops_per_s: ops / (elapsedNs / 1e9),
+    batch: size,
+    latency_us: percentiles(perOp),
+    cpu_pct: Math.round(cpuPct * 10) / 10,
+    rss_bytes: vmField('VmHWM'),
+    runtime: `node ${process.versions.node}`,
   };
 }
 
@@ -131,17 +159,26 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   async 'spawn-join'() {
     let finished = 0;
     const child = async (): Promise<number> => ++finished;
-    const result = await measure('spawn-join', async (n) => {
-      for (let i = 0; i < n; i++) await child();
-    }, amount);
-    if (finished < (result.ops as number)) throw new Error(`spawn-join: ${finished} children finished for ${String(result.ops)}`);
+    const result = await measure(
+      'spawn-join',
+      async (n) => {
+        for (let i = 0; i < n; i++) await child();
+      },
+      amount,
+    );
+    if (finished < (result.ops as number))
+      throw new Error(`spawn-join: ${finished} children finished for ${String(result.ops)}`);
     return result;
   },
   async recursion() {
     const down = (k: number): number => (k === 0 ? 0 : down(k - 1) + 1);
-    const result = await measure('recursion', async (n) => {
-      for (let i = 0; i < n; i++) if (down(depth) !== depth) throw new Error('recursion: wrong result');
-    }, amount);
+    const result = await measure(
+      'recursion',
+      async (n) => {
+        for (let i = 0; i < n; i++) if (down(depth) !== depth) throw new Error('recursion: wrong result');
+      },
+      amount,
+    );
     return { ...result, depth };
   },
 };
@@ -154,7 +191,9 @@ async function switchRung(roundTrips: number): Promise<void> {
   const elapsedNs = Number(now() - t0);
   pair.stop();
   const switches = 2 * roundTrips;
-  console.log(`RESULT ${JSON.stringify({ variant: 'switch', round_trips: roundTrips, switches, elapsed_ns: elapsedNs, ns_per_switch: elapsedNs / switches, runtime: `node ${process.versions.node}` })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ variant: 'switch', round_trips: roundTrips, switches, elapsed_ns: elapsedNs, ns_per_switch: elapsedNs / switches, runtime: `node ${process.versions.node}` })}`,
+  );
 }
 
 const variants = variantList.split(',');

@@ -6,7 +6,12 @@ import { open } from 'node:fs/promises';
 import { programArgs } from './program-args.js';
 import { cpuSeconds, rssBytes, workersFor, type TimedRun } from './self-timing.js';
 
-const { dir, variants: variantList, seconds: secondsArg, concurrency: concurrencyArg } = programArgs('file-io', { run: ['dir', 'variants', 'seconds', 'concurrency'] });
+const {
+  dir,
+  variants: variantList,
+  seconds: secondsArg,
+  concurrency: concurrencyArg,
+} = programArgs('file-io', { run: ['dir', 'variants', 'seconds', 'concurrency'] });
 const SIZES: Record<string, number> = { '4KiB': 4096, '1MiB': 1 << 20, '64MiB': 64 << 20 };
 const CHUNK = 1 << 20;
 const BLOCK = 4096;
@@ -23,13 +28,15 @@ function dataChunk(offset: number, length: number): Uint8Array {
 function wrongData(chunk: Uint8Array, offset: number): string | undefined {
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   for (let at = 0; at + 4 <= chunk.length; at += BLOCK) {
-    if (view.getUint32(at, true) !== (offset + at) / BLOCK) return `block ${(offset + at) / BLOCK} read back as ${view.getUint32(at, true)}`;
+    if (view.getUint32(at, true) !== (offset + at) / BLOCK)
+      return `block ${(offset + at) / BLOCK} read back as ${view.getUint32(at, true)}`;
   }
   return undefined;
 }
 
 async function writeWhole(handle: Handle, size: number, chunk: Uint8Array): Promise<void> {
-  for (let done = 0; done < size; done += chunk.length) await handle.write(size - done >= chunk.length ? chunk : chunk.subarray(0, size - done));
+  for (let done = 0; done < size; done += chunk.length)
+    await handle.write(size - done >= chunk.length ? chunk : chunk.subarray(0, size - done));
 }
 
 async function operation(kind: string, size: number, w: number, chunk: Uint8Array): Promise<void> {
@@ -72,7 +79,8 @@ for (const variant of variantList.split(',')) {
   const chunk = new Uint8Array(Math.min(size, CHUNK)).fill(97);
   if (kind === 'read') {
     const f = await open(`${dir}/data-${size}`, 'w');
-    for (let offset = 0; offset < size; offset += CHUNK) await f.write(dataChunk(offset, Math.min(CHUNK, size - offset)));
+    for (let offset = 0; offset < size; offset += CHUNK)
+      await f.write(dataChunk(offset, Math.min(CHUNK, size - offset)));
     await f.close();
   }
   const seconds = Number(secondsArg);
@@ -81,6 +89,17 @@ for (const variant of variantList.split(',')) {
   const t0 = process.hrtime.bigint();
   const run = await loopFor(kind, size, chunk, seconds, true);
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log('RESULT ' + JSON.stringify({ variant, ops: run.ops, errors: warm.errors + run.errors, first_error: warm.firstError ?? run.firstError, seconds: elapsed,
-    latency_ns: [...run.counts], cpu_pct: ((await cpuSeconds() - cpu0) / elapsed) * 100, rss_bytes: await rssBytes() }));
+  console.log(
+    'RESULT ' +
+      JSON.stringify({
+        variant,
+        ops: run.ops,
+        errors: warm.errors + run.errors,
+        first_error: warm.firstError ?? run.firstError,
+        seconds: elapsed,
+        latency_ns: [...run.counts],
+        cpu_pct: (((await cpuSeconds()) - cpu0) / elapsed) * 100,
+        rss_bytes: await rssBytes(),
+      }),
+  );
 }

@@ -7,36 +7,68 @@ async function statCpuSeconds(path: string): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
 }
 export const cpuSeconds = (): Promise<number> => statCpuSeconds('/proc/self/stat');
-export const peerCpuSeconds = async (pid: string | number): Promise<number> => (Number(pid) > 0 ? statCpuSeconds(`/proc/${pid}/stat`) : 0);
-export const rssBytes = async (): Promise<number> => Number(/VmHWM:\s+(\d+)/.exec(await readFile('/proc/self/status', 'utf8'))![1]) * 1024;
-export const round3 = (ns: number): number => { const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2); return Math.round(ns / p) * p; };
+export const peerCpuSeconds = async (pid: string | number): Promise<number> =>
+  Number(pid) > 0 ? statCpuSeconds(`/proc/${pid}/stat`) : 0;
+export const rssBytes = async (): Promise<number> =>
+  Number(/VmHWM:\s+(\d+)/.exec(await readFile('/proc/self/status', 'utf8'))![1]) * 1024;
+export const round3 = (ns: number): number => {
+  const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2);
+  return Math.round(ns / p) * p;
+};
 // JSON with object keys sorted and list entries sorted, so equal answers compare equal in any order.
 export function canonical(value: unknown): string {
-  const norm = (v: unknown): unknown => (Array.isArray(v) ? v.map(norm).map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x) as unknown)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm((v as Record<string, unknown>)[k])])) : v);
+  const norm = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v
+          .map(norm)
+          .map((x) => JSON.stringify(x))
+          .sort()
+          .map((x) => JSON.parse(x) as unknown)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, norm((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(norm(value ?? null));
 }
 
 // What `workersFor` measured: operations done and failed (the first failure kept), and when recording, each
 // operation's latency (ns, 3 significant digits) with its count.
-export interface TimedRun { ops: number; errors: number; firstError?: string; counts: Map<number, number> }
+export interface TimedRun {
+  ops: number;
+  errors: number;
+  firstError?: string;
+  counts: Map<number, number>;
+}
 
 // Runs `workers` async loops of `operation(worker)` for `seconds`, counting and (if `record`) timing each.
-export async function workersFor(workers: number, seconds: number, record: boolean, operation: (worker: number) => Promise<void>): Promise<TimedRun> {
+export async function workersFor(
+  workers: number,
+  seconds: number,
+  record: boolean,
+  operation: (worker: number) => Promise<void>,
+): Promise<TimedRun> {
   const run: TimedRun = { ops: 0, errors: 0, counts: new Map() };
   const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
-  await Promise.all(Array.from({ length: workers }, async (_, worker) => {
-    while (process.hrtime.bigint() < deadline) {
-      const start = process.hrtime.bigint();
-      try {
-        await operation(worker);
-        run.ops++;
-      } catch (e) { run.errors++; run.firstError ??= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`; }
-      if (record) {
-        const ns = round3(Number(process.hrtime.bigint() - start));
-        run.counts.set(ns, (run.counts.get(ns) ?? 0) + 1);
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (process.hrtime.bigint() < deadline) {
+        const start = process.hrtime.bigint();
+        try {
+          await operation(worker);
+          run.ops++;
+        } catch (e) {
+          run.errors++;
+          run.firstError ??= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`;
+        }
+        if (record) {
+          const ns = round3(Number(process.hrtime.bigint() - start));
+          run.counts.set(ns, (run.counts.get(ns) ?? 0) + 1);
+        }
       }
-    }
-  }));
+    }),
+  );
   return run;
 }

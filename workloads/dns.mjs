@@ -7,7 +7,14 @@
 import { programArgs } from './program-args.mjs';
 import { canonical, cpuSeconds, peerCpuSeconds, round3, rssBytes } from './self-timing.mjs';
 
-const { server, queries, seconds: secondsArg, concurrency: concurrencyArg, expected: expectedArg, peer_pid: peerPid } = programArgs('dns', { run: ['server', 'queries', 'seconds', 'concurrency', 'expected', 'peer_pid'] });
+const {
+  server,
+  queries,
+  seconds: secondsArg,
+  concurrency: concurrencyArg,
+  expected: expectedArg,
+  peer_pid: peerPid,
+} = programArgs('dns', { run: ['server', 'queries', 'seconds', 'concurrency', 'expected', 'peer_pid'] });
 const expected = JSON.parse(expectedArg);
 
 dns.setServers([server]);
@@ -28,7 +35,10 @@ function resolveFor(type, name, seconds, record) {
           const got = canonical(dns.resolve(name, type)[type]);
           if (got !== want) throw new Error(`wrong ${type} answer for ${name}: ${got}, expected ${want}`);
           run.ops++;
-        } catch (e) { run.errors++; run.firstError ??= `${e.code ?? ''} ${e.message}`; }
+        } catch (e) {
+          run.errors++;
+          run.firstError ??= `${e.code ?? ''} ${e.message}`;
+        }
         if (record) {
           const ns = round3(Number(process.hrtime.bigint() - start));
           counts.set(ns, (counts.get(ns) ?? 0) + 1);
@@ -51,6 +61,18 @@ for (const query of queries.split(',')) {
   const run = resolveFor(type, name, seconds, true);
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
   const errors = warm.errors + run.errors;
-  console.log('RESULT ' + JSON.stringify({ variant: type, ops: run.ops, errors, first_error: warm.firstError ?? run.firstError, seconds: elapsed,
-    latency_ns: [...run.counts], cpu_pct: ((cpuSeconds() - cpu0) / elapsed) * 100, peer_cpu_pct: ((peerCpuSeconds(peerPid) - peer0) / elapsed) * 100, rss_bytes: rssBytes() }));
+  console.log(
+    'RESULT ' +
+      JSON.stringify({
+        variant: type,
+        ops: run.ops,
+        errors,
+        first_error: warm.firstError ?? run.firstError,
+        seconds: elapsed,
+        latency_ns: [...run.counts],
+        cpu_pct: ((cpuSeconds() - cpu0) / elapsed) * 100,
+        peer_cpu_pct: ((peerCpuSeconds(peerPid) - peer0) / elapsed) * 100,
+        rss_bytes: rssBytes(),
+      }),
+  );
 }

@@ -20,15 +20,27 @@ const snapshot = () => ({ rss: vmRss(), stats: Fiber.stats() });
 
 function report(kind, workload, before, after, extra = {}) {
   const fibers = after.stats.live - before.stats.live;
-  console.log(`RESULT ${JSON.stringify({
-    kind, workload, n, fibers,
-    rss_before_bytes: before.rss, rss_after_bytes: after.rss,
-    stack_resident_before_bytes: before.stats.stack_resident_bytes, stack_resident_after_bytes: after.stats.stack_resident_bytes,
-    handle_blocks_before_bytes: before.stats.handle_blocks_resident_bytes, handle_blocks_after_bytes: after.stats.handle_blocks_resident_bytes,
-    malloc_before_bytes: before.stats.malloc_in_use_bytes, malloc_after_bytes: after.stats.malloc_in_use_bytes,
-    v8_heap_before_bytes: before.stats.v8_heap_used_bytes, v8_heap_after_bytes: after.stats.v8_heap_used_bytes,
-    stack_size: after.stats.stack_size, backend: after.stats.backend, ...extra,
-  })}`);
+  console.log(
+    `RESULT ${JSON.stringify({
+      kind,
+      workload,
+      n,
+      fibers,
+      rss_before_bytes: before.rss,
+      rss_after_bytes: after.rss,
+      stack_resident_before_bytes: before.stats.stack_resident_bytes,
+      stack_resident_after_bytes: after.stats.stack_resident_bytes,
+      handle_blocks_before_bytes: before.stats.handle_blocks_resident_bytes,
+      handle_blocks_after_bytes: after.stats.handle_blocks_resident_bytes,
+      malloc_before_bytes: before.stats.malloc_in_use_bytes,
+      malloc_after_bytes: after.stats.malloc_in_use_bytes,
+      v8_heap_before_bytes: before.stats.v8_heap_used_bytes,
+      v8_heap_after_bytes: after.stats.v8_heap_used_bytes,
+      stack_size: after.stats.stack_size,
+      backend: after.stats.backend,
+      ...extra,
+    })}`,
+  );
 }
 
 function sleeper(ms = 3600 * 1000) {
@@ -94,7 +106,8 @@ function hwm() {
     const cert = fs.readFile(`${certDir}/fiber.lab.test.crt`);
     const server = tls.createServer({ certificateResolver: () => ({ key, cert }) }, handler);
     const port = echoServer(server);
-    const connect = () => tls.connect(port, '127.0.0.1', { servername: 'fiber.lab.test', ca: cert, rejectUnauthorized: true });
+    const connect = () =>
+      tls.connect(port, '127.0.0.1', { servername: 'fiber.lab.test', ca: cert, rejectUnauthorized: true });
     const warm = connect();
     warm.write('w');
     warm.read();

@@ -10,7 +10,11 @@
 // (each batch ~20 us, so the clock's own cost stays small), summarised as percentiles in microseconds.
 import { programArgs } from './program-args.mjs';
 
-const args = programArgs('fiber-micro', { timed: ['variants', 'duration_ms', 'recursion_depth'], switch: ['=switch', 'yields'], probe: ['=probe'] });
+const args = programArgs('fiber-micro', {
+  timed: ['variants', 'duration_ms', 'recursion_depth'],
+  switch: ['=switch', 'yields'],
+  probe: ['=probe'],
+});
 const variantList = process.argv[2];
 const amount = Number(args.duration_ms ?? args.yields);
 const depth = Number(args.recursion_depth);
@@ -33,7 +37,13 @@ function percentiles(perOpNs) {
   const sorted = Float64Array.from(perOpNs).sort();
   const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0);
   const us = (ns) => Math.round(ns) / 1000;
-  return { p50: us(at(0.5)), p90: us(at(0.9)), p99: us(at(0.99)), p999: us(at(0.999)), max: us(sorted.length ? sorted[sorted.length - 1] : 0) };
+  return {
+    p50: us(at(0.5)),
+    p90: us(at(0.9)),
+    p99: us(at(0.99)),
+    p999: us(at(0.999)),
+    max: us(sorted.length ? sorted[sorted.length - 1] : 0),
+  };
 }
 
 // Runs `batch(n)` (n ops) for durationMs after calibration and a warm-up; returns ops/s and per-op latencies.
@@ -69,9 +79,16 @@ function measure(variant, batch, durationMs) {
   const stats1 = Fiber.stats();
   const cpuPct = ((procCpuTicks() - cpu0) / 100 / (elapsedNs / 1e9)) * 100;
   return {
-    variant, ops, elapsed_ns: elapsedNs, ops_per_s: ops / (elapsedNs / 1e9), batch: size, latency_us: percentiles(perOp),
-    switches_per_op: (stats1.switches - stats0.switches) / ops, cpu_pct: Math.round(cpuPct * 10) / 10,
-    rss_bytes: vmField('VmHWM'), backend: stats1.backend,
+    variant,
+    ops,
+    elapsed_ns: elapsedNs,
+    ops_per_s: ops / (elapsedNs / 1e9),
+    batch: size,
+    latency_us: percentiles(perOp),
+    switches_per_op: (stats1.switches - stats0.switches) / ops,
+    cpu_pct: Math.round(cpuPct * 10) / 10,
+    rss_bytes: vmField('VmHWM'),
+    backend: stats1.backend,
   };
 }
 
@@ -82,9 +99,13 @@ const benchmarks = {
     Fiber.run(() => {
       while (!stop) Fiber.yield();
     });
-    const result = measure('pingpong', (n) => {
-      for (let i = 0; i < n; i++) Fiber.yield();
-    }, amount);
+    const result = measure(
+      'pingpong',
+      (n) => {
+        for (let i = 0; i < n; i++) Fiber.yield();
+      },
+      amount,
+    );
     stop = true;
     Fiber.yield();
     return result;
@@ -94,17 +115,25 @@ const benchmarks = {
     const child = () => {
       finished++;
     };
-    const result = measure('spawn-join', (n) => {
-      for (let i = 0; i < n; i++) Fiber.run(child);
-    }, amount);
+    const result = measure(
+      'spawn-join',
+      (n) => {
+        for (let i = 0; i < n; i++) Fiber.run(child);
+      },
+      amount,
+    );
     if (finished < result.ops) throw new Error(`spawn-join: ${finished} children finished for ${result.ops} spawned`);
     return result;
   },
   recursion() {
     const down = (k) => (k === 0 ? 0 : down(k - 1) + 1);
-    const result = measure('recursion', (n) => {
-      for (let i = 0; i < n; i++) if (down(depth) !== depth) throw new Error('recursion: wrong result');
-    }, amount);
+    const result = measure(
+      'recursion',
+      (n) => {
+        for (let i = 0; i < n; i++) if (down(depth) !== depth) throw new Error('recursion: wrong result');
+      },
+      amount,
+    );
     return { ...result, depth };
   },
 };
@@ -129,7 +158,9 @@ function switchRung() {
     const stats1 = Fiber.stats();
     const switches = stats1.switches - stats0.switches;
     const elapsedNs = Number(t1 - t0);
-    console.log(`RESULT ${JSON.stringify({ variant: 'switch', yields_per_fiber: amount, switches, elapsed_ns: elapsedNs, ns_per_switch: elapsedNs / switches, backend: stats1.backend })}`);
+    console.log(
+      `RESULT ${JSON.stringify({ variant: 'switch', yields_per_fiber: amount, switches, elapsed_ns: elapsedNs, ns_per_switch: elapsedNs / switches, backend: stats1.backend })}`,
+    );
   };
   Fiber.run(body);
   Fiber.run(body); // the main module ends here: from now on the two fibers only switch to each other

@@ -8,7 +8,12 @@
 import { programArgs } from './program-args.mjs';
 import { cpuSeconds, round3, rssBytes } from './self-timing.mjs';
 
-const { dir, variants: variantList, seconds: secondsArg, concurrency: concurrencyArg } = programArgs('file-io', { run: ['dir', 'variants', 'seconds', 'concurrency'] });
+const {
+  dir,
+  variants: variantList,
+  seconds: secondsArg,
+  concurrency: concurrencyArg,
+} = programArgs('file-io', { run: ['dir', 'variants', 'seconds', 'concurrency'] });
 const SIZES = { '4KiB': 4096, '1MiB': 1 << 20, '64MiB': 64 << 20 };
 const CHUNK = 1 << 20;
 const BLOCK = 4096;
@@ -25,13 +30,15 @@ function dataChunk(offset, length) {
 function wrongData(chunk, offset) {
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   for (let at = 0; at + 4 <= chunk.length; at += BLOCK) {
-    if (view.getUint32(at, true) !== (offset + at) / BLOCK) return `block ${(offset + at) / BLOCK} read back as ${view.getUint32(at, true)}`;
+    if (view.getUint32(at, true) !== (offset + at) / BLOCK)
+      return `block ${(offset + at) / BLOCK} read back as ${view.getUint32(at, true)}`;
   }
   return undefined;
 }
 
 function writeWhole(handle, size, chunk) {
-  for (let done = 0; done < size; done += chunk.length) handle.write(size - done >= chunk.length ? chunk : chunk.subarray(0, size - done));
+  for (let done = 0; done < size; done += chunk.length)
+    handle.write(size - done >= chunk.length ? chunk : chunk.subarray(0, size - done));
 }
 
 // One operation of `kind` on a file of `size` bytes; worker `w` has files of its own. Throws on wrong data.
@@ -42,7 +49,10 @@ function operation(kind, size, w, chunk) {
     let offset = 0;
     for (let got; (got = f.read(CHUNK)) !== null; offset += got.length) {
       const wrong = wrongData(got, offset);
-      if (wrong) { f.close(); throw new Error(`data-${size}: ${wrong}`); }
+      if (wrong) {
+        f.close();
+        throw new Error(`data-${size}: ${wrong}`);
+      }
     }
     f.close();
     if (offset !== size) throw new Error(`data-${size}: read ${offset} of ${size} bytes`);
@@ -71,7 +81,10 @@ function loopFor(kind, size, chunk, seconds, record) {
         try {
           operation(kind, size, w, chunk);
           run.ops++;
-        } catch (e) { run.errors++; run.firstError ??= `${e.code ?? ''} ${e.message}`; }
+        } catch (e) {
+          run.errors++;
+          run.firstError ??= `${e.code ?? ''} ${e.message}`;
+        }
         if (record) {
           const ns = round3(Number(process.hrtime.bigint() - start));
           run.counts.set(ns, (run.counts.get(ns) ?? 0) + 1);
@@ -99,6 +112,17 @@ for (const variant of variantList.split(',')) {
   const t0 = process.hrtime.bigint();
   const run = loopFor(kind, size, chunk, seconds, true);
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log('RESULT ' + JSON.stringify({ variant, ops: run.ops, errors: warm.errors + run.errors, first_error: warm.firstError ?? run.firstError, seconds: elapsed,
-    latency_ns: [...run.counts], cpu_pct: ((cpuSeconds() - cpu0) / elapsed) * 100, rss_bytes: rssBytes() }));
+  console.log(
+    'RESULT ' +
+      JSON.stringify({
+        variant,
+        ops: run.ops,
+        errors: warm.errors + run.errors,
+        first_error: warm.firstError ?? run.firstError,
+        seconds: elapsed,
+        latency_ns: [...run.counts],
+        cpu_pct: ((cpuSeconds() - cpu0) / elapsed) * 100,
+        rss_bytes: rssBytes(),
+      }),
+  );
 }

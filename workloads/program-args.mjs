@@ -10,9 +10,16 @@ export function programArgs(program, forms) {
   if (names && argv.length === names.length) {
     return Object.fromEntries(names.filter((n) => !n.startsWith('=')).map((n) => [n, argv[names.indexOf(n)]]));
   }
-  const usage = all.map((n) => [program, ...n.map((a) => (a.startsWith('=') ? a.slice(1) : `<${a}>`))].join(' ')).join('\n       ');
-  const problem = !names ? `unknown form ${JSON.stringify(argv[0] ?? '')}`
-    : argv.length < names.length ? `missing <${names.slice(argv.length).join('> <')}>` : `${argv.length - names.length} argument(s) too many`;
-  console.error(`${program}: ${problem}\nusage: ${usage}\n(the harness passes these: harness/src/runners/ declares each workload's arguments)`);
+  const usage = all
+    .map((n) => [program, ...n.map((a) => (a.startsWith('=') ? a.slice(1) : `<${a}>`))].join(' '))
+    .join('\n       ');
+  const problem = !names
+    ? `unknown form ${JSON.stringify(argv[0] ?? '')}`
+    : argv.length < names.length
+      ? `missing <${names.slice(argv.length).join('> <')}>`
+      : `${argv.length - names.length} argument(s) too many`;
+  console.error(
+    `${program}: ${problem}\nusage: ${usage}\n(the harness passes these: harness/src/runners/ declares each workload's arguments)`,
+  );
   process.exit(2);
 }

@@ -8,10 +8,25 @@ function statCpuSeconds(path) {
 export const cpuSeconds = () => statCpuSeconds('/proc/self/stat');
 export const peerCpuSeconds = (pid) => (Number(pid) > 0 ? statCpuSeconds(`/proc/${pid}/stat`) : 0);
 export const rssBytes = () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFile('/proc/self/status'))[1]) * 1024;
-export const round3 = (ns) => { const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2); return Math.round(ns / p) * p; };
+export const round3 = (ns) => {
+  const p = 10 ** Math.max(0, Math.floor(Math.log10(ns)) - 2);
+  return Math.round(ns / p) * p;
+};
 // JSON with object keys sorted and list entries sorted, so equal answers compare equal in any order.
 export function canonical(value) {
-  const norm = (v) => (Array.isArray(v) ? v.map(norm).map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x))
-    : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm(v[k])])) : v);
+  const norm = (v) =>
+    Array.isArray(v)
+      ? v
+          .map(norm)
+          .map((x) => JSON.stringify(x))
+          .sort()
+          .map((x) => JSON.parse(x))
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, norm(v[k])]),
+          )
+        : v;
   return JSON.stringify(norm(value ?? null));
 }

@@ -52,15 +52,21 @@ function recursionDepth() {
 const mainDepth = recursionDepth().depth; // also warms recursionDepth and down
 inFiber('warm-probe', () => 0);
 const recursion = inFiber('recursion', recursionDepth);
-part('recursion', { ok: recursion.ok, max_recursion_depth: recursion.ok ? recursion.value.depth : 0,
-  range_error: recursion.ok && recursion.value.range_error, main_depth: mainDepth, error: recursion.error });
+part('recursion', {
+  ok: recursion.ok,
+  max_recursion_depth: recursion.ok ? recursion.value.depth : 0,
+  range_error: recursion.ok && recursion.value.range_error,
+  main_depth: mainDepth,
+  error: recursion.error,
+});
 
 // A function literal V8 has parsed but never compiled (lazy compilation), unlike new Function's eager one.
-const makeCold = () => function coldOne() {
-  let sum = 0;
-  for (let i = 0; i < 100; i++) sum += i;
-  return sum;
-};
+const makeCold = () =>
+  function coldOne() {
+    let sum = 0;
+    for (let i = 0; i < 100; i++) sum += i;
+    return sum;
+  };
 const cold = inFiber('cold', makeCold());
 part('cold', { cold_fiber_ok: cold.ok, error: cold.error });
 
@@ -92,9 +98,14 @@ Fiber.yield();
 const after = { rss: vmRss(), stats: Fiber.stats() };
 const idleCount = after.stats.live - before.stats.live;
 part('idle', {
-  fibers: idleCount, rss_before_bytes: before.rss, rss_after_bytes: after.rss,
-  stack_resident_before_bytes: before.stats.stack_resident_bytes, stack_resident_after_bytes: after.stats.stack_resident_bytes,
-  stack_reserved_after_bytes: after.stats.stack_reserved_bytes, stack_size: after.stats.stack_size, backend: after.stats.backend,
+  fibers: idleCount,
+  rss_before_bytes: before.rss,
+  rss_after_bytes: after.rss,
+  stack_resident_before_bytes: before.stats.stack_resident_bytes,
+  stack_resident_after_bytes: after.stats.stack_resident_bytes,
+  stack_reserved_after_bytes: after.stats.stack_reserved_bytes,
+  stack_size: after.stats.stack_size,
+  backend: after.stats.backend,
 });
 
 // TLS inside fibers: handshake + one echo, the handler and the client each in a fiber of this stack size.
@@ -125,8 +136,11 @@ const handshake = inFiber('tls', () => {
   client.close();
   return echoed;
 });
-part('tls', { tls_handshake_ok: handshake.ok && handshake.value === 'ping over tls', error: handshake.error,
-  stack_resident_delta_bytes: Fiber.stats().stack_resident_bytes - residentBeforeTls });
+part('tls', {
+  tls_handshake_ok: handshake.ok && handshake.value === 'ping over tls',
+  error: handshake.error,
+  stack_resident_delta_bytes: Fiber.stats().stack_resident_bytes - residentBeforeTls,
+});
 server.close();
 console.log('DONE');
 process.exit(0);

@@ -2,16 +2,47 @@
 // HDR percentile curves), so the page itself needs no wasm and no network. It knows result files only through
 // the results schema and reader (harness/src/results/schema.ts, read.ts).
 import { latencyHistogram } from '../../harness/src/results/read.js';
-import { targetLabel, type Environment, type ResultFile, type WorkloadResult } from '../../harness/src/results/schema.js';
+import {
+  targetLabel,
+  type Environment,
+  type ResultFile,
+  type WorkloadResult,
+} from '../../harness/src/results/schema.js';
 import { buildScoreboard, SCOREBOARD_ALPHA, type ScoreRow } from './scoreboard.js';
 import { headlineTrends, type TrendSeries } from './trends.js';
 
-export interface Bar { target: string; throughput: number; p50: number; p99: number; p999: number; valid: boolean; reason?: string }
-export interface WorkloadGroup { name: string; variant: string; mode: string; bars: Bar[] }
-export interface Curve { label: string; valid: boolean; points: Array<{ x: number; y: number }> }
-export interface PercentilePlot { title: string; curves: Curve[] }
-export interface LoadCurve { label: string; points: Array<{ x: number; y: number; valid: boolean }> }
-export interface LoadPlot { title: string; curves: LoadCurve[] }
+export interface Bar {
+  target: string;
+  throughput: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  valid: boolean;
+  reason?: string;
+}
+export interface WorkloadGroup {
+  name: string;
+  variant: string;
+  mode: string;
+  bars: Bar[];
+}
+export interface Curve {
+  label: string;
+  valid: boolean;
+  points: Array<{ x: number; y: number }>;
+}
+export interface PercentilePlot {
+  title: string;
+  curves: Curve[];
+}
+export interface LoadCurve {
+  label: string;
+  points: Array<{ x: number; y: number; valid: boolean }>;
+}
+export interface LoadPlot {
+  title: string;
+  curves: LoadCurve[];
+}
 
 export interface DashboardModel {
   created_at: string;
@@ -24,8 +55,19 @@ export interface DashboardModel {
   percentiles: PercentilePlot[];
   load: LoadPlot[];
   ladder: Array<{ label: string; ns: number; samples: number[] }>;
-  memory: Array<{ label: string; kind: string; unit: string; count: number; bytes: number; valid: boolean; parts?: { stack: number; handleBlocks: number; malloc: number; v8Heap: number } }>;
-  sweep: Array<{ target: string; points: Array<{ size: number; depth: number; rss: number; spawn: number; tls: boolean }> }>;
+  memory: Array<{
+    label: string;
+    kind: string;
+    unit: string;
+    count: number;
+    bytes: number;
+    valid: boolean;
+    parts?: { stack: number; handleBlocks: number; malloc: number; v8Heap: number };
+  }>;
+  sweep: Array<{
+    target: string;
+    points: Array<{ size: number; depth: number; rss: number; spawn: number; tls: boolean }>;
+  }>;
   // Go beside the sweep: RSS and stack bytes per idle goroutine (growable stacks), at the largest count measured.
   goroutine: { count: number; rss: number; stack?: number } | null;
   trends: TrendSeries[];
@@ -61,10 +103,22 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
   const load = new Map<string, LoadPlot>();
   const invalid: DashboardModel['invalid'] = [];
   for (const w of latest.workloads) {
-    if (!w.valid) invalid.push({ what: `${key(w)} ${targetLabel(w)} ${w.mode}${w.offered_rate_per_s ? ` @${Math.round(w.offered_rate_per_s)}/s` : ''}`, reason: w.invalid_reason ?? 'invalid' });
+    if (!w.valid)
+      invalid.push({
+        what: `${key(w)} ${targetLabel(w)} ${w.mode}${w.offered_rate_per_s ? ` @${Math.round(w.offered_rate_per_s)}/s` : ''}`,
+        reason: w.invalid_reason ?? 'invalid',
+      });
     if (w.mode === 'closed') {
       const group = groups.get(key(w)) ?? { name: w.name, variant: w.variant, mode: w.mode, bars: [] };
-      group.bars.push({ target: targetLabel(w), throughput: w.throughput_per_s, p50: w.latency_us.p50, p99: w.latency_us.p99, p999: w.latency_us.p999, valid: w.valid, ...(w.invalid_reason ? { reason: w.invalid_reason } : {}) });
+      group.bars.push({
+        target: targetLabel(w),
+        throughput: w.throughput_per_s,
+        p50: w.latency_us.p50,
+        p99: w.latency_us.p99,
+        p999: w.latency_us.p999,
+        valid: w.valid,
+        ...(w.invalid_reason ? { reason: w.invalid_reason } : {}),
+      });
       groups.set(key(w), group);
       const curve = curveOf(w);
       if (curve) {
@@ -82,7 +136,12 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
         load.set(plotKey, plot);
       };
       add(key(w), `${key(w)}: p99 latency against offered load (open loop)`, w.latency_us.p99);
-      if (w.server_cpu_us_per_op !== undefined) add(`${key(w)} cpu`, `${key(w)}: server CPU per operation against offered load (open loop)`, w.server_cpu_us_per_op);
+      if (w.server_cpu_us_per_op !== undefined)
+        add(
+          `${key(w)} cpu`,
+          `${key(w)}: server CPU per operation against offered load (open loop)`,
+          w.server_cpu_us_per_op,
+        );
     }
   }
   // What a peer did not run is listed with the invalid points, with the error it printed.
@@ -91,7 +150,13 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
   for (const s of latest.stack) {
     const target = targetLabel(s);
     const entry = sweep.get(target) ?? { target, points: [] };
-    entry.points.push({ size: s.stack_size_bytes, depth: s.max_recursion_depth, rss: s.rss_per_fiber_bytes, spawn: s.spawn_per_s, tls: s.tls_handshake_ok });
+    entry.points.push({
+      size: s.stack_size_bytes,
+      depth: s.max_recursion_depth,
+      rss: s.rss_per_fiber_bytes,
+      spawn: s.spawn_per_s,
+      tls: s.tls_handshake_ok,
+    });
     sweep.set(target, entry);
   }
   for (const entry of sweep.values()) entry.points.sort((a, b) => a.size - b.size);
@@ -105,12 +170,31 @@ export function buildModel(files: readonly ResultFile[]): DashboardModel {
     groups: [...groups.values()],
     percentiles: [...percentiles.values()],
     load: [...load.values()],
-    ladder: latest.switch_ladder.map((r) => ({ label: r.fiber_backend ? `${r.rung} (${r.fiber_backend})` : r.rung, ns: r.ns_per_switch, samples: r.samples })),
+    ladder: latest.switch_ladder.map((r) => ({
+      label: r.fiber_backend ? `${r.rung} (${r.fiber_backend})` : r.rung,
+      ns: r.ns_per_switch,
+      samples: r.samples,
+    })),
     memory: latest.memory.map((m) => {
-      const point = { label: targetLabel(m), kind: m.kind, unit: m.unit, count: m.count, bytes: m.rss_per_unit_bytes, valid: m.valid };
+      const point = {
+        label: targetLabel(m),
+        kind: m.kind,
+        unit: m.unit,
+        count: m.count,
+        bytes: m.rss_per_unit_bytes,
+        valid: m.valid,
+      };
       // Where an idle fiber's bytes go, when the run measured it (older result files did not).
       if (m.kind === 'idle-fibers' && m.malloc_per_unit_bytes !== undefined && m.v8_heap_per_unit_bytes !== undefined) {
-        return { ...point, parts: { stack: m.stack_resident_per_unit_bytes ?? 0, handleBlocks: m.handle_blocks_per_unit_bytes ?? 0, malloc: m.malloc_per_unit_bytes, v8Heap: m.v8_heap_per_unit_bytes } };
+        return {
+          ...point,
+          parts: {
+            stack: m.stack_resident_per_unit_bytes ?? 0,
+            handleBlocks: m.handle_blocks_per_unit_bytes ?? 0,
+            malloc: m.malloc_per_unit_bytes,
+            v8Heap: m.v8_heap_per_unit_bytes,
+          },
+        };
       }
       return point;
     }),

@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 const safeJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
 export function renderPage(model: DashboardModel, pageDir: string): string {
-  const chartJs = readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'), 'utf8') // the UMD build sits beside the package's entry;
+  const chartJs = readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'), 'utf8'); // the UMD build sits beside the package's entry;
   const app = readFileSync(path.join(pageDir, 'app.js'), 'utf8');
   const css = readFileSync(path.join(pageDir, 'style.css'), 'utf8');
   return `<!doctype html>

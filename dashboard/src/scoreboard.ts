@@ -22,8 +22,16 @@ export interface ScoreEntry {
   at?: string; // for equal-load metrics: the offered rate
   reason?: string; // not comparable: why
 }
-export interface ScoreCell { coro: string; against: string; entries: ScoreEntry[] }
-export interface ScoreRow { workload: string; variant: string; cells: ScoreCell[] }
+export interface ScoreCell {
+  coro: string;
+  against: string;
+  entries: ScoreEntry[];
+}
+export interface ScoreRow {
+  workload: string;
+  variant: string;
+  cells: ScoreCell[];
+}
 
 const WORDS: Record<ScoreMetric, [string, string]> = {
   throughput: ['faster', 'slower'],
@@ -34,14 +42,34 @@ const WORDS: Record<ScoreMetric, [string, string]> = {
 function perRepetition(w: WorkloadResult, metric: ScoreMetric): number[] {
   if (metric === 'throughput') return w.samples;
   const reps = w.repetitions ?? [];
-  return reps.map((r) => (metric === 'cpu/op' ? r.server_cpu_us_per_op : r.latency_us?.p99)).filter((x): x is number => typeof x === 'number' && x > 0);
+  return reps
+    .map((r) => (metric === 'cpu/op' ? r.server_cpu_us_per_op : r.latency_us?.p99))
+    .filter((x): x is number => typeof x === 'number' && x > 0);
 }
 
-export function compareEntry(metric: ScoreMetric, coro: WorkloadResult | undefined, other: WorkloadResult | undefined, alpha = SCOREBOARD_ALPHA): ScoreEntry {
-  const at = metric !== 'throughput' && (coro?.offered_rate_per_s ?? other?.offered_rate_per_s) ? `${Math.round((coro?.offered_rate_per_s ?? other?.offered_rate_per_s)!)}/s` : undefined;
-  const none = (reason: string): ScoreEntry => ({ metric, ratio: null, low: null, high: null, verdict: 'not comparable', words: 'not comparable', reason, ...(at ? { at } : {}) });
+export function compareEntry(
+  metric: ScoreMetric,
+  coro: WorkloadResult | undefined,
+  other: WorkloadResult | undefined,
+  alpha = SCOREBOARD_ALPHA,
+): ScoreEntry {
+  const at =
+    metric !== 'throughput' && (coro?.offered_rate_per_s ?? other?.offered_rate_per_s)
+      ? `${Math.round((coro?.offered_rate_per_s ?? other?.offered_rate_per_s)!)}/s`
+      : undefined;
+  const none = (reason: string): ScoreEntry => ({
+    metric,
+    ratio: null,
+    low: null,
+    high: null,
+    verdict: 'not comparable',
+    words: 'not comparable',
+    reason,
+    ...(at ? { at } : {}),
+  });
   if (!coro || !other) return none(`no ${!coro ? 'CoroJS' : 'async/await'} point`);
-  for (const w of [coro, other]) if (!w.valid) return none(`${targetLabel(w)} invalid: ${w.invalid_reason ?? 'no reason given'}`);
+  for (const w of [coro, other])
+    if (!w.valid) return none(`${targetLabel(w)} invalid: ${w.invalid_reason ?? 'no reason given'}`);
   const a = perRepetition(coro, metric);
   const b = perRepetition(other, metric);
   if (a.length === 0 || b.length === 0) return none(`no per-repetition ${metric} figures`);
@@ -55,7 +83,15 @@ export function compareEntry(metric: ScoreMetric, coro: WorkloadResult | undefin
   if (p <= alpha) verdict = coroHigher === higherIsBetter ? 'better' : 'worse';
   const [good, bad] = WORDS[metric];
   const words = verdict === 'better' ? good : verdict === 'worse' ? bad : `no difference (p ${p.toFixed(2)})`;
-  return { metric, ratio: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios), verdict, words, ...(at ? { at } : {}) };
+  return {
+    metric,
+    ratio: median(ratios),
+    low: Math.min(...ratios),
+    high: Math.max(...ratios),
+    verdict,
+    words,
+    ...(at ? { at } : {}),
+  };
 }
 
 export function buildScoreboard(file: ResultFile): ScoreRow[] {
@@ -64,17 +100,30 @@ export function buildScoreboard(file: ResultFile): ScoreRow[] {
   for (const pair of pairs) {
     const [workload, variant] = pair.split('\u0000') as [string, string];
     const points = file.workloads.filter((w) => w.name === workload && w.variant === variant);
-    const coroTargets = [...new Map(points.filter((w) => w.runtime === 'corojs').map((w) => [targetLabel(w), w])).keys()];
+    const coroTargets = [
+      ...new Map(points.filter((w) => w.runtime === 'corojs').map((w) => [targetLabel(w), w])).keys(),
+    ];
     // Equal offered load: the open-loop ladder's highest rate that was offered to every target.
-    const rates = [...new Set(points.filter((w) => w.mode === 'open' && w.offered_rate_per_s).map((w) => w.offered_rate_per_s!))].sort((x, y) => y - x);
+    const rates = [
+      ...new Set(points.filter((w) => w.mode === 'open' && w.offered_rate_per_s).map((w) => w.offered_rate_per_s!)),
+    ].sort((x, y) => y - x);
     const cells: ScoreCell[] = [];
     // Against each async/await target and Go that measured this point (the Nodes, then the peers present).
-    const others = ['node18', 'node20', 'bun', 'deno', 'go'].filter((r) => r.startsWith('node') || points.some((w) => w.runtime === r));
+    const others = ['node18', 'node20', 'bun', 'deno', 'go'].filter(
+      (r) => r.startsWith('node') || points.some((w) => w.runtime === r),
+    );
     for (const coro of coroTargets) {
       for (const against of others) {
         // `corojs` stands for this cell's CoroJS target; any other name is a runtime (its label).
-        const pick = (mode: string, rate?: number) => (side: string): WorkloadResult | undefined =>
-          points.find((w) => w.mode === mode && targetLabel(w) === (side === 'corojs' ? coro : side) && (rate === undefined || w.offered_rate_per_s === rate));
+        const pick =
+          (mode: string, rate?: number) =>
+          (side: string): WorkloadResult | undefined =>
+            points.find(
+              (w) =>
+                w.mode === mode &&
+                targetLabel(w) === (side === 'corojs' ? coro : side) &&
+                (rate === undefined || w.offered_rate_per_s === rate),
+            );
         const entries: ScoreEntry[] = [];
         const closedCoro = pick('closed')('corojs');
         const closedOther = pick('closed')(against);
@@ -82,7 +131,8 @@ export function buildScoreboard(file: ResultFile): ScoreRow[] {
         const rate = rates.find((r) => pick('open', r)('corojs')?.valid && pick('open', r)(against)?.valid) ?? rates[0];
         if (rate !== undefined) {
           const [c, o] = [pick('open', rate)('corojs'), pick('open', rate)(against)];
-          if (c?.server_cpu_us_per_op !== undefined || o?.server_cpu_us_per_op !== undefined) entries.push(compareEntry('cpu/op', c, o));
+          if (c?.server_cpu_us_per_op !== undefined || o?.server_cpu_us_per_op !== undefined)
+            entries.push(compareEntry('cpu/op', c, o));
           entries.push(compareEntry('p99', c, o));
         }
         if (entries.length) cells.push({ coro, against, entries });

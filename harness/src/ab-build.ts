@@ -12,7 +12,8 @@ export interface AbBuild {
   corojs: string; // the built binary
 }
 
-const git = (root: string, args: readonly string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const git = (root: string, args: readonly string[]): string =>
+  execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 // Resolves REV to a commit, or throws with git's own message.
 export function resolveRev(root: string, rev: string): { commit: string; short: string } {
@@ -20,7 +21,9 @@ export function resolveRev(root: string, rev: string): { commit: string; short: 
     const commit = git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
     return { commit, short: git(root, ['rev-parse', '--short=10', commit]) };
   } catch {
-    throw new Error(`--ab ${rev}: not a commit in this repository (a shallow CI checkout needs the history: git fetch --unshallow)`);
+    throw new Error(
+      `--ab ${rev}: not a commit in this repository (a shallow CI checkout needs the history: git fetch --unshallow)`,
+    );
   }
 }
 
@@ -47,13 +50,21 @@ export function buildAtRev(root: string, rev: string, log: (line: string) => voi
   git(root, ['worktree', 'add', '--detach', '--force', dir, commit]);
   mkdirSync(path.join(dir, 'build'), { recursive: true });
   symlinkSync(path.resolve(root, 'build/deps'), path.join(dir, 'build/deps'));
-  if (!existsSync(path.join(dir, 'node_modules'))) symlinkSync(path.resolve(root, 'node_modules'), path.join(dir, 'node_modules'));
+  if (!existsSync(path.join(dir, 'node_modules')))
+    symlinkSync(path.resolve(root, 'node_modules'), path.join(dir, 'node_modules'));
   const logFile = `${dir}.build.log`;
-  log(`--ab ${rev}: building ${short} in ${path.relative(root, dir)} with its scripts/build.sh (log: ${path.relative(root, logFile)})`);
+  log(
+    `--ab ${rev}: building ${short} in ${path.relative(root, dir)} with its scripts/build.sh (log: ${path.relative(root, logFile)})`,
+  );
   const fd = openSync(logFile, 'w');
   try {
-    const run = spawnSync('bash', ['scripts/build.sh'], { cwd: dir, stdio: ['ignore', fd, fd], env: { ...process.env, BUILD_DIR: 'build' } });
-    if (run.status !== 0 || !existsSync(corojs)) throw new Error(`--ab ${rev}: the build of ${short} failed (exit ${run.status}); see ${logFile}`);
+    const run = spawnSync('bash', ['scripts/build.sh'], {
+      cwd: dir,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, BUILD_DIR: 'build' },
+    });
+    if (run.status !== 0 || !existsSync(corojs))
+      throw new Error(`--ab ${rev}: the build of ${short} failed (exit ${run.status}); see ${logFile}`);
   } finally {
     closeSync(fd);
   }

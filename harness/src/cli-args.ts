@@ -50,14 +50,30 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
     try {
       if (arg === '--help' || arg === '-h') return { help: true };
       else if (arg === '--quick') quick = true;
-      else if (arg === '--only') only = value().split(',').map((s) => s.trim()).filter(Boolean);
-      else if (arg === '--skip') skip = value().split(',').map((s) => s.trim()).filter(Boolean);
+      else if (arg === '--only')
+        only = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+      else if (arg === '--skip')
+        skip = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
       else if (arg === '--out') out = path.resolve(value());
       else if (arg === '--repetitions') repetitions = Number(value());
       else if (arg === '--duration') duration = Number(value());
       else if (arg === '--ab') abRev = value();
-      else if (arg === '--fiber-backends') fiberBackends = value().split(',').map((s) => s.trim()).filter(Boolean);
-      else if (arg === '--targets') targets = value().split(',').map((s) => s.trim()).filter(Boolean);
+      else if (arg === '--fiber-backends')
+        fiberBackends = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+      else if (arg === '--targets')
+        targets = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
       else return { help: false, error: `unknown argument ${arg}` };
     } catch (error) {
       return { help: false, error: (error as Error).message };
@@ -66,8 +82,13 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
   const unknown = [...(only ?? []), ...skip].filter((name) => !WORKLOAD_NAMES.includes(name));
   if (only && skip.length) return { help: false, error: '--only and --skip exclude each other' };
   if (skip.length) only = WORKLOAD_NAMES.filter((name) => !skip.includes(name));
-  if (unknown.length) return { help: false, error: `unknown workload(s): ${unknown.join(', ')} (the workloads: ${WORKLOAD_NAMES.join(', ')})` };
-  if (!Number.isInteger(repetitions) || repetitions < 3) return { help: false, error: '--repetitions must be an integer >= 3' };
+  if (unknown.length)
+    return {
+      help: false,
+      error: `unknown workload(s): ${unknown.join(', ')} (the workloads: ${WORKLOAD_NAMES.join(', ')})`,
+    };
+  if (!Number.isInteger(repetitions) || repetitions < 3)
+    return { help: false, error: '--repetitions must be an integer >= 3' };
   if (duration !== null && !(duration > 0)) return { help: false, error: '--duration must be > 0' };
   const unknownBackends = (fiberBackends ?? []).filter((b) => !(FIBER_BACKENDS as readonly string[]).includes(b));
   if (fiberBackends && (fiberBackends.length === 0 || unknownBackends.length)) {
@@ -75,7 +96,10 @@ export function parseArgs(argv: readonly string[], root: string, env: NodeJS.Pro
   }
   const unknownTargets = (targets ?? []).filter((t) => !(RUNTIMES as readonly string[]).includes(t));
   if (targets && (targets.length === 0 || unknownTargets.length)) {
-    return { help: false, error: `--targets takes a list of ${RUNTIMES.join(', ')}${unknownTargets.length ? ` (unknown: ${unknownTargets.join(', ')})` : ''}` };
+    return {
+      help: false,
+      error: `--targets takes a list of ${RUNTIMES.join(', ')}${unknownTargets.length ? ` (unknown: ${unknownTargets.join(', ')})` : ''}`,
+    };
   }
   const cpus = os.cpus().length;
   return {

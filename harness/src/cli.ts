@@ -37,7 +37,9 @@ async function main(): Promise<number> {
     }
     config.abCorojs = ab.corojs;
   }
-  progress.note(`${config.quick ? 'quick' : 'default'} suite, ${config.only ? config.only.join(',') : 'all workloads'}; servers on CPU ${config.serverCpus}, load on CPU ${config.loadCpus}; ${config.repetitions} x ${config.durationS}s per point`);
+  progress.note(
+    `${config.quick ? 'quick' : 'default'} suite, ${config.only ? config.only.join(',') : 'all workloads'}; servers on CPU ${config.serverCpus}, load on CPU ${config.loadCpus}; ${config.repetitions} x ${config.durationS}s per point`,
+  );
   const env = environment(config, process.argv.slice(2));
   const createdAt = new Date().toISOString();
   let section;
@@ -72,10 +74,14 @@ async function main(): Promise<number> {
     if (run.code !== 0) console.error(`lab: dashboard renderer failed (${run.code}): ${run.stderr.trim().slice(-500)}`);
   }
   if (section.not_run.length) {
-    console.log(`lab: not run on a peer (information, not a failure):\n  ${section.not_run.map((n) => `${n.target} ${n.workload}: ${n.reason.slice(0, 200)}`).join('\n  ')}`);
+    console.log(
+      `lab: not run on a peer (information, not a failure):\n  ${section.not_run.map((n) => `${n.target} ${n.workload}: ${n.reason.slice(0, 200)}`).join('\n  ')}`,
+    );
   }
   if (section.errors.length) {
-    console.error(`lab: ${section.errors.length} failure(s) while running (recorded in ${config.out} as errors):\n  ${section.errors.map((e) => `${e.workload}: ${e.message}`).join('\n  ')}`);
+    console.error(
+      `lab: ${section.errors.length} failure(s) while running (recorded in ${config.out} as errors):\n  ${section.errors.map((e) => `${e.workload}: ${e.message}`).join('\n  ')}`,
+    );
   }
   return problems.length || section.errors.length ? 1 : 0;
 }

@@ -26,7 +26,9 @@ and the fiber switch time per backend, all headline metrics, with the same stati
 // A result file of any schema version (read.ts converts v1), or why it cannot be compared.
 function readResult(file: string): ResultFile | string {
   const read = readResultFile(file);
-  return read.ok ? read.file : `${file} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`;
+  return read.ok
+    ? read.file
+    : `${file} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`;
 }
 
 function main(argv: string[]): number {
@@ -36,31 +38,51 @@ function main(argv: string[]): number {
   let ab = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') { console.log(USAGE); return 0; }
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      return 0;
+    }
     if (arg === '--strict') strict = true;
     else if (arg === '--ab') ab = true;
     else if (arg === '--min-effect' || arg === '--alpha') {
       const value = Number(argv[++i]);
-      if (!(value > 0 && value < 1)) { console.error(`compare: ${arg} needs a number between 0 and 1\n\n${USAGE}`); return 2; }
-      if (arg === '--min-effect') options.minEffect = value; else options.alpha = value;
-    } else if (arg.startsWith('--')) { console.error(`compare: unknown option ${arg}\n\n${USAGE}`); return 2; }
-    else files.push(arg);
+      if (!(value > 0 && value < 1)) {
+        console.error(`compare: ${arg} needs a number between 0 and 1\n\n${USAGE}`);
+        return 2;
+      }
+      if (arg === '--min-effect') options.minEffect = value;
+      else options.alpha = value;
+    } else if (arg.startsWith('--')) {
+      console.error(`compare: unknown option ${arg}\n\n${USAGE}`);
+      return 2;
+    } else files.push(arg);
   }
-  if (files.length !== (ab ? 1 : 2)) { console.error(`compare: needs ${ab ? 'one result file with --ab' : 'exactly two result files'}\n\n${USAGE}`); return 2; }
+  if (files.length !== (ab ? 1 : 2)) {
+    console.error(`compare: needs ${ab ? 'one result file with --ab' : 'exactly two result files'}\n\n${USAGE}`);
+    return 2;
+  }
   const parsed: ResultFile[] = [];
   for (const file of files) {
     const result = readResult(file);
-    if (typeof result === 'string') { console.error(`compare: ${result}`); return 2; }
+    if (typeof result === 'string') {
+      console.error(`compare: ${result}`);
+      return 2;
+    }
     parsed.push(result);
   }
   const next = parsed[parsed.length - 1]!;
-  if (ab && !next.ab) { console.error(`compare: ${files[0]} has no ab section: make it with npm run lab -- --ab REV`); return 2; }
+  if (ab && !next.ab) {
+    console.error(`compare: ${files[0]} has no ab section: make it with npm run lab -- --ab REV`);
+    return 2;
+  }
   const base = parsed[0]!;
   const before: Metric[] = ab ? abMetricsOf(next.ab!) : metricsOf(base);
   const after: Metric[] = ab ? abMetricsOf(next) : metricsOf(next);
   const reachable = smallestReachableP(before, after);
   if (reachable && options.alpha < reachable.p) {
-    console.error(`compare: --alpha ${options.alpha} is below the smallest p-value ${reachable.p.toPrecision(3)} that ${reachable.metric} can reach: no regression could ever be flagged. Use more repetitions or a larger alpha.`);
+    console.error(
+      `compare: --alpha ${options.alpha} is below the smallest p-value ${reachable.p.toPrecision(3)} that ${reachable.metric} can reach: no regression could ever be flagged. Use more repetitions or a larger alpha.`,
+    );
     return 2;
   }
   const rows = compareMetrics(before, after, options);
@@ -71,32 +93,63 @@ function main(argv: string[]): number {
     console.log(`base: ${files[0]} (${base.git_commit.slice(0, 10)}, ${base.created_at})`);
     console.log(`new:  ${files[1]} (${next.git_commit.slice(0, 10)}, ${next.created_at})`);
   }
-  console.log(`min effect ${(options.minEffect * 100).toFixed(1)}%, alpha ${options.alpha}${strict ? ', strict' : ''}\n`);
+  console.log(
+    `min effect ${(options.minEffect * 100).toFixed(1)}%, alpha ${options.alpha}${strict ? ', strict' : ''}\n`,
+  );
   console.log(formatTable(rows));
   const headline = rows.filter((r) => r.headline);
   // A fiber backend the --ab build predates has no old side at all: listed, nothing to gate. Any other point
   // only this build measured validly has nothing to be tested against (untestable).
-  const oldBackends = new Set<string | undefined>(ab ? [...next.ab!.workloads, ...next.ab!.switch_ladder, ...(next.ab!.instructions ?? [])].map((x) => x.fiber_backend) : []);
-  const backendOf = (name: string): string | undefined => after.find((m) => m.name === name)?.sources.find((s) => s.backend)?.backend;
+  const oldBackends = new Set<string | undefined>(
+    ab
+      ? [...next.ab!.workloads, ...next.ab!.switch_ladder, ...(next.ab!.instructions ?? [])].map((x) => x.fiber_backend)
+      : [],
+  );
+  const backendOf = (name: string): string | undefined =>
+    after.find((m) => m.name === name)?.sources.find((s) => s.backend)?.backend;
   const newBackend = (r: Row): boolean => ab && r.verdict === 'only in new' && !oldBackends.has(backendOf(r.metric));
   const noOldSide = headline.filter(newBackend);
-  if (noOldSide.length) console.log(`\nno old side (the --ab build predates these fiber backends): ${[...new Set(noOldSide.map((r) => backendOf(r.metric)))].join(', ')}, ${noOldSide.length} metric(s) shown, not gated`);
+  if (noOldSide.length)
+    console.log(
+      `\nno old side (the --ab build predates these fiber backends): ${[...new Set(noOldSide.map((r) => backendOf(r.metric)))].join(', ')}, ${noOldSide.length} metric(s) shown, not gated`,
+    );
   const untestable = headline.filter((r) => r.untestable || (ab && r.verdict === 'only in new' && !newBackend(r)));
   for (const r of untestable) r.untestable ??= 'the --ab build has no valid measurement of it';
-  const cannotTest = [...untestable.map((r) => ({ metric: r.metric, why: r.untestable! })), ...(ab ? invalidInBoth(next) : [])];
+  const cannotTest = [
+    ...untestable.map((r) => ({ metric: r.metric, why: r.untestable! })),
+    ...(ab ? invalidInBoth(next) : []),
+  ];
   const shaped = headline.filter((r) => r.shape);
   const excluded = new Map<string, number>();
   for (const r of rows) if (r.notGated) excluded.set(r.notGated, (excluded.get(r.notGated) ?? 0) + 1);
-  if (excluded.size) console.log(`\nnot gated (harness/gate.json):\n  ${[...excluded].map(([why, n]) => `${n} metric(s): ${why}`).join('\n  ')}`);
-  if (shaped.length) console.log(`\nbimodal or drifting samples (reported, not averaged away):\n  ${shaped.map((r) => `${r.metric}: ${r.shape}`).join('\n  ')}`);
-  if (cannotTest.length) console.log(`\ncannot be tested (${cannotTest.length}${strict ? ', each a failure with --strict' : ''}):\n  ${cannotTest.map((c) => `${c.metric}: ${c.why}`).join('\n  ')}`);
+  if (excluded.size)
+    console.log(
+      `\nnot gated (harness/gate.json):\n  ${[...excluded].map(([why, n]) => `${n} metric(s): ${why}`).join('\n  ')}`,
+    );
+  if (shaped.length)
+    console.log(
+      `\nbimodal or drifting samples (reported, not averaged away):\n  ${shaped.map((r) => `${r.metric}: ${r.shape}`).join('\n  ')}`,
+    );
+  if (cannotTest.length)
+    console.log(
+      `\ncannot be tested (${cannotTest.length}${strict ? ', each a failure with --strict' : ''}):\n  ${cannotTest.map((c) => `${c.metric}: ${c.why}`).join('\n  ')}`,
+    );
   const failures = [
-    ...headline.filter((r) => r.verdict === 'regressed').map((r) => `regressed: ${r.metric} ${r.change! >= 0 ? '+' : ''}${(r.change! * 100).toFixed(1)}% (p ${r.p!.toFixed(3)}, needs ${(r.threshold! * 100).toFixed(1)}%)`),
+    ...headline
+      .filter((r) => r.verdict === 'regressed')
+      .map(
+        (r) =>
+          `regressed: ${r.metric} ${r.change! >= 0 ? '+' : ''}${(r.change! * 100).toFixed(1)}% (p ${r.p!.toFixed(3)}, needs ${(r.threshold! * 100).toFixed(1)}%)`,
+      ),
     ...missingHeadlines(before, after, next),
     ...recordedErrors(next).map((e) => `the new run recorded an error: ${e}`),
     ...(strict ? cannotTest.map((c) => `cannot be tested: ${c.metric} (${c.why})`) : []),
   ];
-  console.log(failures.length ? `\nFAIL (${failures.length} reason(s)):\n  ${failures.join('\n  ')}` : '\nPASS: no headline metric regressed, none missing, no recorded error');
+  console.log(
+    failures.length
+      ? `\nFAIL (${failures.length} reason(s)):\n  ${failures.join('\n  ')}`
+      : '\nPASS: no headline metric regressed, none missing, no recorded error',
+  );
   return failures.length ? 1 : 0;
 }
 

@@ -10,7 +10,12 @@ import { targetWanted } from './lab-config.js';
 
 function quietly(file: string, args: readonly string[], cwd?: string): string {
   try {
-    return execFileSync(file, args, { encoding: 'utf8', cwd, timeout: 10000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(file, args, {
+      encoding: 'utf8',
+      cwd,
+      timeout: 10000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return '';
   }

@@ -19,27 +19,50 @@ function main(argv: string[]): number {
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') { console.log(USAGE); return 0; }
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      return 0;
+    }
     if (arg === '--format' || arg === '--out') {
       const value = argv[++i];
-      if (value === undefined) { console.error(`export: ${arg} needs a value\n\n${USAGE}`); return 2; }
-      if (arg === '--format') format = value; else out = value;
-    } else if (arg.startsWith('--')) { console.error(`export: unknown option ${arg}\n\n${USAGE}`); return 2; }
-    else files.push(arg);
+      if (value === undefined) {
+        console.error(`export: ${arg} needs a value\n\n${USAGE}`);
+        return 2;
+      }
+      if (arg === '--format') format = value;
+      else out = value;
+    } else if (arg.startsWith('--')) {
+      console.error(`export: unknown option ${arg}\n\n${USAGE}`);
+      return 2;
+    } else files.push(arg);
   }
-  if (format !== 'bencher' && format !== 'github-action-benchmark') { console.error(`export: --format must be bencher or github-action-benchmark\n\n${USAGE}`); return 2; }
-  if (files.length !== 1) { console.error(`export: needs exactly one result file\n\n${USAGE}`); return 2; }
+  if (format !== 'bencher' && format !== 'github-action-benchmark') {
+    console.error(`export: --format must be bencher or github-action-benchmark\n\n${USAGE}`);
+    return 2;
+  }
+  if (files.length !== 1) {
+    console.error(`export: needs exactly one result file\n\n${USAGE}`);
+    return 2;
+  }
   const read = readResultFile(files[0]!);
-  if (!read.ok) { console.error(`export: ${files[0]} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`); return 2; }
+  if (!read.ok) {
+    console.error(
+      `export: ${files[0]} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`,
+    );
+    return 2;
+  }
   const file = read.file;
   mkdirSync(out, { recursive: true });
-  const outputs: Array<[string, unknown]> = format === 'bencher'
-    ? [['bencher.json', toBencher(file)]]
-    : Object.entries(toActionBenchmark(file)).map(([tool, list]) => [`${tool}.json`, list]);
+  const outputs: Array<[string, unknown]> =
+    format === 'bencher'
+      ? [['bencher.json', toBencher(file)]]
+      : Object.entries(toActionBenchmark(file)).map(([tool, list]) => [`${tool}.json`, list]);
   for (const [name, data] of outputs) {
     const target = path.join(out, name);
     writeFileSync(target, `${JSON.stringify(data, null, 1)}\n`);
-    console.log(`${target}: ${Array.isArray(data) ? data.length : Object.keys(data as object).length} headline metric(s)`);
+    console.log(
+      `${target}: ${Array.isArray(data) ? data.length : Object.keys(data as object).length} headline metric(s)`,
+    );
   }
   return 0;
 }

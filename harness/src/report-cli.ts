@@ -14,13 +14,19 @@ const resultPath = path.resolve(process.argv[2] ?? path.join(root, 'results/refe
 const readmePath = path.join(root, 'README.md');
 try {
   const read = readResultFile(resultPath);
-  if (!read.ok) throw new Error(`${resultPath} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`);
+  if (!read.ok)
+    throw new Error(`${resultPath} is not a readable lab result file:\n  ${read.problems.slice(0, 10).join('\n  ')}`);
   writeFileSync(readmePath, withTable(readFileSync(readmePath, 'utf8'), read.file));
   console.log(`report: README.md's results table written from ${path.relative(root, resultPath)}`);
   const docsPath = path.join(root, 'docs/ARCHITECTURE.md');
-  const docs = withSwitchProfileTable(readFileSync(docsPath, 'utf8'), readSwitchProfile(path.join(root, 'results/switch-profile.json')));
+  const docs = withSwitchProfileTable(
+    readFileSync(docsPath, 'utf8'),
+    readSwitchProfile(path.join(root, 'results/switch-profile.json')),
+  );
   writeFileSync(docsPath, withLadderTable(docs, read.file));
-  console.log(`report: docs/ARCHITECTURE.md's switch-ladder table (from ${path.relative(root, resultPath)}) and switch-profile table (from results/switch-profile.json) written`);
+  console.log(
+    `report: docs/ARCHITECTURE.md's switch-ladder table (from ${path.relative(root, resultPath)}) and switch-profile table (from results/switch-profile.json) written`,
+  );
 } catch (error) {
   console.error(`report: ${(error as Error).message}`);
   process.exit(2);

@@ -44,10 +44,12 @@ export function denoPermissions(workload: string, args: readonly string[]): stri
 // The permissions each Deno program runs with, for the result's environment: what denoPermissions gives, per
 // workload (fiber-micro's switch rung and its timed variants apart).
 export function denoPermissionsRecord(): Record<string, string> {
-  const flags = (workload: string, args: readonly string[]): string => denoPermissions(workload, args).join(' ') || 'none';
+  const flags = (workload: string, args: readonly string[]): string =>
+    denoPermissions(workload, args).join(' ') || 'none';
   const serverArgs = ['0', '127.0.0.1', '<certDir>'];
   const record: Record<string, string> = {};
-  for (const workload of ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-memory']) record[workload] = flags(workload, serverArgs);
+  for (const workload of ['tcp-echo', 'http-hello', 'tls-echo', 'file-io', 'dns', 'fiber-memory'])
+    record[workload] = flags(workload, serverArgs);
   record['fiber-micro switch'] = flags('fiber-micro', ['switch']);
   record['fiber-micro timed variants'] = flags('fiber-micro', ['pingpong']);
   return record;
@@ -55,17 +57,37 @@ export function denoPermissionsRecord(): Record<string, string> {
 
 // The binary that runs a program on `runtime` (Go's twins are one binary per workload: see programArgv).
 function binaryOf(paths: RuntimePaths, runtime: Exclude<RuntimeName, 'go'>): string {
-  return { corojs: paths.corojs, node18: paths.node18, node20: paths.node20, bun: paths.bun, deno: paths.deno }[runtime];
+  return { corojs: paths.corojs, node18: paths.node18, node20: paths.node20, bun: paths.bun, deno: paths.deno }[
+    runtime
+  ];
 }
 
 // The program for `workload` on `runtime`: workloads/<name>.mjs on CoroJS, build/go/<name> on Go, and
 // build/ts/baselines/<name>.js on Node, Bun and Deno.
-export function programArgv(paths: RuntimePaths, runtime: RuntimeName, workload: string, args: readonly string[], runtimeFlags: readonly string[] = []): string[] {
-  if (runtime === 'corojs') return [paths.corojs, ...runtimeFlags, path.join(paths.root, 'workloads', `${workload}.mjs`), ...args];
+export function programArgv(
+  paths: RuntimePaths,
+  runtime: RuntimeName,
+  workload: string,
+  args: readonly string[],
+  runtimeFlags: readonly string[] = [],
+): string[] {
+  if (runtime === 'corojs')
+    return [paths.corojs, ...runtimeFlags, path.join(paths.root, 'workloads', `${workload}.mjs`), ...args];
   if (runtime === 'go') return [path.join(paths.goDir, workload), ...args];
   const program = path.join(paths.root, 'build/ts/baselines', `${workload}.js`);
   // NO_COLOR: Deno's error messages (a failed point's reason) without terminal colour codes.
-  if (runtime === 'deno') return ['env', 'NO_COLOR=1', paths.deno, 'run', '--no-prompt', ...denoPermissions(workload, args), ...runtimeFlags, program, ...args];
+  if (runtime === 'deno')
+    return [
+      'env',
+      'NO_COLOR=1',
+      paths.deno,
+      'run',
+      '--no-prompt',
+      ...denoPermissions(workload, args),
+      ...runtimeFlags,
+      program,
+      ...args,
+    ];
   return [binaryOf(paths, runtime), ...runtimeFlags, program, ...args];
 }
 
@@ -73,9 +95,13 @@ export function programArgv(paths: RuntimePaths, runtime: RuntimeName, workload:
 export function runtimeUnavailable(paths: RuntimePaths, runtime: RuntimeName): string | null {
   if (runtime === 'node20') return null;
   if (runtime === 'go') {
-    return existsSync(path.join(paths.goDir, 'tcp-echo')) ? null : `${paths.goDir} has no Go twins (the build needs Debian's golang-go: scripts/setup.sh)`;
+    return existsSync(path.join(paths.goDir, 'tcp-echo'))
+      ? null
+      : `${paths.goDir} has no Go twins (the build needs Debian's golang-go: scripts/setup.sh)`;
   }
   const binary = binaryOf(paths, runtime);
   if (existsSync(binary)) return null;
-  return runtime === 'bun' || runtime === 'deno' ? `${binary} not installed (npm devDependency ${runtime}: npm ci)` : `${binary} not built`;
+  return runtime === 'bun' || runtime === 'deno'
+    ? `${binary} not installed (npm devDependency ${runtime}: npm ci)`
+    : `${binary} not built`;
 }

@@ -18,14 +18,25 @@ export function suiteEntries(config: LabConfig): readonly Workload[] {
 }
 
 export async function runSuite(config: LabConfig, progress: Progress): Promise<Section & { ab?: AbMeasurements }> {
-  const into: Section = { workloads: [], switch_ladder: [], stack: [], memory: [], conclusions: {}, errors: [], not_run: [] };
+  const into: Section = {
+    workloads: [],
+    switch_ladder: [],
+    stack: [],
+    memory: [],
+    conclusions: {},
+    errors: [],
+    not_run: [],
+  };
   // A target that cannot run (binary missing, a fiber backend falling back to another) is an error of the
   // whole run: every workload misses its points. A peer left to the default that is not installed is not run.
   const found = await fiberTargets(config, true, true);
   for (const note of found.notes) into.errors.push({ workload: 'targets', message: note });
   into.not_run.push(...found.notRun);
   if (!process.env.LAB_JS_LOADGEN && !loadNativeAddon()) {
-    into.errors.push({ workload: 'native-addon', message: 'build/native addon not built: no raw switch rungs, and the echo load falls back to the JS generator' });
+    into.errors.push({
+      workload: 'native-addon',
+      message: 'build/native addon not built: no raw switch rungs, and the echo load falls back to the JS generator',
+    });
   }
   const entries = suiteEntries(config);
   progress.addPlanned(entries.reduce((n, e) => n + e.steps(config), 0));
@@ -54,14 +65,22 @@ export function peerFailuresAsNotRun(section: Pick<Section, 'workloads' | 'error
   for (const w of section.workloads) {
     if (isPeer(w.runtime) && !w.valid && !w.samples.some((x) => x > 0)) {
       const listed = section.not_run.some((n) => n.target === w.runtime && n.workload === w.name);
-      if (!listed) section.not_run.push({ workload: `${w.name}/${w.variant}`, target: w.runtime, reason: w.invalid_reason ?? 'not run' });
+      if (!listed)
+        section.not_run.push({
+          workload: `${w.name}/${w.variant}`,
+          target: w.runtime,
+          reason: w.invalid_reason ?? 'not run',
+        });
     }
   }
 }
 
 // Moves what the --ab build measured out of the sections every reader knows into its own.
 export function splitAb(section: Section): Section & { ab: AbMeasurements } {
-  const strip = <T extends { from_ab_build?: boolean }>(entry: T): T => { const { from_ab_build: _, ...rest } = entry; return rest as T; };
+  const strip = <T extends { from_ab_build?: boolean }>(entry: T): T => {
+    const { from_ab_build: _, ...rest } = entry;
+    return rest as T;
+  };
   return {
     ...section,
     workloads: section.workloads.filter((w) => !w.from_ab_build),

@@ -2,7 +2,14 @@
 // really runs (probed once per binary) and the --ab build's; how to start a workload's program on one.
 import { targetWanted, type LabConfig } from './lab-config.js';
 import { parseJsonLines, runCommand } from './process/run-command.js';
-import { FIBER_BACKENDS, targetLabel, targetOf, type FiberBackend, type NotRun, type RuntimeName } from './results/schema.js';
+import {
+  FIBER_BACKENDS,
+  targetLabel,
+  targetOf,
+  type FiberBackend,
+  type NotRun,
+  type RuntimeName,
+} from './results/schema.js';
 import { isPeer, programArgv, RUNTIMES, runtimePaths, runtimeUnavailable } from './runtimes.js';
 
 // The fiber backends the lab measures CoroJS with, the default first (declared with the result schema).
@@ -20,7 +27,11 @@ export interface Target {
 
 // A point or rung measured on `target`, with the target's fields (runtime, and for CoroJS the fiber backend the
 // program reported, else the target's) and, for the --ab build, `from_ab_build`.
-export function forTarget<T extends { runtime?: RuntimeName; fiber_backend?: FiberBackend; from_ab_build?: boolean }>(entry: T, target: Target, backend = target.backend): T {
+export function forTarget<T extends { runtime?: RuntimeName; fiber_backend?: FiberBackend; from_ab_build?: boolean }>(
+  entry: T,
+  target: Target,
+  backend = target.backend,
+): T {
   const out = { ...entry, ...targetOf(target.runtime, target.runtime === 'corojs' ? backend : undefined) };
   if (target.ab) out.from_ab_build = true;
   return out;
@@ -29,16 +40,29 @@ export function forTarget<T extends { runtime?: RuntimeName; fiber_backend?: Fib
 // What the probe of a requested backend tells: the backend to record, or null to skip it (and why).
 // A runtime whose Fiber.stats() has no `backend` predates --fiber-backend: it runs threads, and only that.
 // Exit status 9 is CoroJS's usage error: a build older than that backend (the --ab base) does not have it.
-export function backendToRecord(requested: string, reported: string | undefined, exitCode: number | null): { record: string | null; why?: string; notInBuild?: boolean } {
+export function backendToRecord(
+  requested: string,
+  reported: string | undefined,
+  exitCode: number | null,
+): { record: string | null; why?: string; notInBuild?: boolean } {
   if (exitCode === 9) return { record: null, why: `this corojs has no --fiber-backend=${requested}`, notInBuild: true };
   if (exitCode !== 0) return { record: null, why: `corojs --fiber-backend=${requested} exited ${exitCode}` };
-  if (reported === undefined) return requested === 'thread' ? { record: 'thread' } : { record: null, why: 'this corojs has no --fiber-backend (Fiber.stats().backend missing)' };
+  if (reported === undefined)
+    return requested === 'thread'
+      ? { record: 'thread' }
+      : { record: null, why: 'this corojs has no --fiber-backend (Fiber.stats().backend missing)' };
   if (reported !== requested) return { record: null, why: `--fiber-backend=${requested} fell back to ${reported}` };
   return { record: reported };
 }
 
 // The argv of `workload` (workloads/<w>.mjs or build/ts/baselines/<w>.js) for a target.
-export function targetArgv(config: LabConfig, target: Target, workload: string, args: readonly string[], extraFlags: readonly string[] = []): string[] {
+export function targetArgv(
+  config: LabConfig,
+  target: Target,
+  workload: string,
+  args: readonly string[],
+  extraFlags: readonly string[] = [],
+): string[] {
   const paths = runtimePaths(config.root);
   if (target.binary) paths.corojs = target.binary;
   return programArgv(paths, target.runtime, workload, args, [...target.flags, ...extraFlags]);
@@ -47,7 +71,11 @@ export function targetArgv(config: LabConfig, target: Target, workload: string, 
 const probed = new Map<string, { targets: Target[]; notes: string[] }>();
 
 // The CoroJS targets of one binary, one per fiber backend that really runs (probed once per binary).
-async function corojsTargets(root: string, binary: string, ab: boolean): Promise<{ targets: Target[]; notes: string[] }> {
+async function corojsTargets(
+  root: string,
+  binary: string,
+  ab: boolean,
+): Promise<{ targets: Target[]; notes: string[] }> {
   const hit = probed.get(binary);
   if (hit) return hit;
   const paths = { ...runtimePaths(root), corojs: binary };
@@ -61,13 +89,28 @@ async function corojsTargets(root: string, binary: string, ab: boolean): Promise
     const knowsFlag = plain.code === 0 && plainStats?.backend !== undefined;
     for (const requested of FIBER_BACKENDS) {
       const flags = knowsFlag ? [`--fiber-backend=${requested}`] : [];
-      const run = knowsFlag ? await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe'], flags), { timeoutMs: 30000 }) : plain;
-      const decision = backendToRecord(requested, parseJsonLines<{ backend?: string }>(run.stdout)[0]?.backend, run.code);
+      const run = knowsFlag
+        ? await runCommand(programArgv(paths, 'corojs', 'fiber-micro', ['probe'], flags), { timeoutMs: 30000 })
+        : plain;
+      const decision = backendToRecord(
+        requested,
+        parseJsonLines<{ backend?: string }>(run.stdout)[0]?.backend,
+        run.code,
+      );
       // An --ab base older than a backend simply has no old side for it: nothing failed.
-      if (!decision.record && !(ab && decision.notInBuild)) found.notes.push(`${name} ${requested} backend skipped: ${decision.why}`);
+      if (!decision.record && !(ab && decision.notInBuild))
+        found.notes.push(`${name} ${requested} backend skipped: ${decision.why}`);
       if (!decision.record) continue;
       const label = targetLabel(targetOf('corojs', decision.record));
-      if (ab) found.targets.push({ runtime: 'corojs', label: `${label}@ab`, backend: decision.record, flags, binary, ab: true });
+      if (ab)
+        found.targets.push({
+          runtime: 'corojs',
+          label: `${label}@ab`,
+          backend: decision.record,
+          flags,
+          binary,
+          ab: true,
+        });
       else found.targets.push({ runtime: 'corojs', label, backend: decision.record, flags });
     }
   }
@@ -79,7 +122,11 @@ async function corojsTargets(root: string, binary: string, ab: boolean): Promise
 // build when asked for (so old and new alternate), then node18, node20 (when built), then the peers bun, deno
 // and go (when installed), each only if --targets names it (default: all). Notes say what was skipped and why
 // (an error of the run); notRun lists the peers that are missing (information, unless --targets asked for them).
-export async function fiberTargets(config: LabConfig, withNode = true, withAb = false): Promise<{ targets: Target[]; notes: string[]; notRun: NotRun[] }> {
+export async function fiberTargets(
+  config: LabConfig,
+  withNode = true,
+  withAb = false,
+): Promise<{ targets: Target[]; notes: string[]; notRun: NotRun[] }> {
   const paths = runtimePaths(config.root);
   const targets: Target[] = [];
   const notes: string[] = [];
@@ -100,7 +147,8 @@ export async function fiberTargets(config: LabConfig, withNode = true, withAb = 
     for (const runtime of RUNTIMES.filter((r) => r !== 'corojs' && targetWanted(config, r))) {
       const missing = runtimeUnavailable(paths, runtime);
       if (!missing) targets.push({ runtime, label: runtime, flags: [] });
-      else if (isPeer(runtime) && !config.targets) notRun.push({ workload: 'targets', target: runtime, reason: missing });
+      else if (isPeer(runtime) && !config.targets)
+        notRun.push({ workload: 'targets', target: runtime, reason: missing });
       else notes.push(`${runtime}: ${missing}`);
     }
   }

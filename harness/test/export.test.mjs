@@ -15,7 +15,8 @@ import { metricsOf } from '../../build/ts/harness/src/compare/metrics.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const REFERENCE = join(ROOT, 'results/reference.json');
-const run = (...args) => spawnSync('npm', ['run', '--silent', 'export', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
+const run = (...args) =>
+  spawnSync('npm', ['run', '--silent', 'export', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
 const headline = metricsOf(JSON.parse(readFileSync(REFERENCE, 'utf8'))).filter((m) => m.headline);
 const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
 
@@ -28,7 +29,8 @@ function checkBmf(json) {
       assert.match(slug, /^[a-z0-9]+(-[a-z0-9]+)*$/, `measure slug ${slug}`);
       assert.ok(slug.length <= 64, `slug length ${slug}`);
       assert.ok(isNumber(metric.value), `${benchmark}/${slug}: value`);
-      for (const key of Object.keys(metric)) assert.ok(['value', 'lower_value', 'upper_value'].includes(key), `unknown key ${key}`);
+      for (const key of Object.keys(metric))
+        assert.ok(['value', 'lower_value', 'upper_value'].includes(key), `unknown key ${key}`);
       if ('lower_value' in metric) assert.ok(isNumber(metric.lower_value) && metric.lower_value <= metric.value);
       if ('upper_value' in metric) assert.ok(isNumber(metric.upper_value) && metric.upper_value >= metric.value);
     }
@@ -43,7 +45,8 @@ function checkActionBenchmark(list) {
     assert.ok(isNumber(e.value), `${e.name}: value`);
     if ('range' in e) assert.equal(typeof e.range, 'string');
     if ('extra' in e) assert.equal(typeof e.extra, 'string');
-    for (const key of Object.keys(e)) assert.ok(['name', 'unit', 'value', 'range', 'extra'].includes(key), `unknown key ${key}`);
+    for (const key of Object.keys(e))
+      assert.ok(['name', 'unit', 'value', 'range', 'extra'].includes(key), `unknown key ${key}`);
   }
 }
 
@@ -68,10 +71,28 @@ test('--format github-action-benchmark writes customBiggerIsBetter and customSma
   const smaller = JSON.parse(readFileSync(join(dir, 'customSmallerIsBetter.json'), 'utf8'));
   checkActionBenchmark(bigger);
   checkActionBenchmark(smaller);
-  assert.deepEqual(bigger.map((e) => e.name).sort(), headline.filter((m) => m.higherIsBetter).map((m) => m.name).sort());
-  assert.deepEqual(smaller.map((e) => e.name).sort(), headline.filter((m) => !m.higherIsBetter).map((m) => m.name).sort());
-  assert.ok(smaller.some((e) => e.name === 'switch corojs-fiber[thread]/raw-ucontext') && smaller.some((e) => e.name.startsWith('cpu/op tls-echo/')));
-  assert.equal(bigger.find((e) => e.name === 'ratio tcp-echo/64B corojs[thread]/node20').unit, 'throughput ratio corojs/node20');
+  assert.deepEqual(
+    bigger.map((e) => e.name).sort(),
+    headline
+      .filter((m) => m.higherIsBetter)
+      .map((m) => m.name)
+      .sort(),
+  );
+  assert.deepEqual(
+    smaller.map((e) => e.name).sort(),
+    headline
+      .filter((m) => !m.higherIsBetter)
+      .map((m) => m.name)
+      .sort(),
+  );
+  assert.ok(
+    smaller.some((e) => e.name === 'switch corojs-fiber[thread]/raw-ucontext') &&
+      smaller.some((e) => e.name.startsWith('cpu/op tls-echo/')),
+  );
+  assert.equal(
+    bigger.find((e) => e.name === 'ratio tcp-echo/64B corojs[thread]/node20').unit,
+    'throughput ratio corojs/node20',
+  );
 });
 
 test('npm run export: bad usage and invalid files exit 2', () => {

@@ -6,7 +6,11 @@ import { parseVmRss, perUnitBytes } from '../../build/ts/harness/src/recorders/p
 import { backendToRecord } from '../../build/ts/harness/src/targets.js';
 import { memorySummary, parseMemoryOutput, parseNofile } from '../../build/ts/harness/src/runners/fiber-memory.js';
 import { microVariantName, parseMicroOutput } from '../../build/ts/harness/src/runners/fiber-micro.js';
-import { failedRequirements, rssGrowsWithReservedSize, stackVerdict } from '../../build/ts/harness/src/runners/stack-conclusion.js';
+import {
+  failedRequirements,
+  rssGrowsWithReservedSize,
+  stackVerdict,
+} from '../../build/ts/harness/src/runners/stack-conclusion.js';
 import { parseStackProbe, STACK_SIZES } from '../../build/ts/harness/src/runners/stack-sweep.js';
 import { parseSwitchOutput, rungOf } from '../../build/ts/harness/src/runners/switch-ladder.js';
 
@@ -22,9 +26,13 @@ describe('output parsing', () => {
   });
 
   it('parses a switch result and rejects malformed or empty ones', () => {
-    const ok = 'RESULT {"variant":"switch","switches":200000,"elapsed_ns":500000000,"ns_per_switch":2500,"backend":"ucontext"}';
+    const ok =
+      'RESULT {"variant":"switch","switches":200000,"elapsed_ns":500000000,"ns_per_switch":2500,"backend":"ucontext"}';
     assert.deepEqual(parseSwitchOutput(ok), { ns_per_switch: 2500, switches: 200000, backend: 'ucontext' });
-    assert.deepEqual(parseSwitchOutput('RESULT {"variant":"switch","switches":10,"ns_per_switch":90.5}'), { ns_per_switch: 90.5, switches: 10 });
+    assert.deepEqual(parseSwitchOutput('RESULT {"variant":"switch","switches":10,"ns_per_switch":90.5}'), {
+      ns_per_switch: 90.5,
+      switches: 10,
+    });
     assert.equal(parseSwitchOutput('RESULT {"variant":"switch","switches":0,"ns_per_switch":1}'), null);
     assert.equal(parseSwitchOutput('RESULT {"variant":"switch","switches":5,"ns_per_switch":null}'), null);
     assert.equal(parseSwitchOutput('RESULT {"variant":"pingpong","switches":5,"ns_per_switch":3}'), null);
@@ -47,7 +55,14 @@ describe('output parsing', () => {
     ].join('\n');
     const parsed = parseMicroOutput(out);
     assert.deepEqual([...parsed.keys()], ['pingpong']);
-    assert.deepEqual(parsed.get('pingpong'), { variant: 'pingpong', ops_per_s: 1e6, latency_us: latency, cpu_pct: 99, rss_bytes: 4096, backend: 'thread' });
+    assert.deepEqual(parsed.get('pingpong'), {
+      variant: 'pingpong',
+      ops_per_s: 1e6,
+      latency_us: latency,
+      cpu_pct: 99,
+      rss_bytes: 4096,
+      backend: 'thread',
+    });
     assert.equal(microVariantName('recursion'), 'recursion-1000');
     assert.equal(microVariantName('pingpong'), 'pingpong');
   });
@@ -55,7 +70,12 @@ describe('output parsing', () => {
   it('reads VmRSS, the open-file limit and the first CPU of a taskset list', () => {
     assert.equal(parseVmRss('Name:\tx\nVmHWM:\t  900 kB\nVmRSS:\t  812 kB\n'), 812 * 1024);
     assert.equal(parseVmRss('Name:\tx\n'), null);
-    assert.deepEqual(parseNofile('Max processes  100  100  processes\nMax open files            1024                 20000                files\n'), { soft: 1024, hard: 20000 });
+    assert.deepEqual(
+      parseNofile(
+        'Max processes  100  100  processes\nMax open files            1024                 20000                files\n',
+      ),
+      { soft: 1024, hard: 20000 },
+    );
     assert.equal(parseNofile('Max open files  unlimited  unlimited  files').soft, Number.MAX_SAFE_INTEGER);
     assert.equal(parseNofile('nothing'), null);
     assert.equal(firstCpu('0'), 0);
@@ -76,13 +96,37 @@ describe('RSS per fiber', () => {
 
   it('turns a fiber-memory line into per-fiber RSS and resident stack', () => {
     const line = `RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n: 1000, fibers: 1000, rss_before_bytes: 32e6, rss_after_bytes: 48e6, stack_resident_before_bytes: 16384, stack_resident_after_bytes: 8216384, backend: 'thread' })}`;
-    assert.deepEqual(parseMemoryOutput(line), { kind: 'idle-fibers', workload: 'sleep', fibers: 1000, rss_per_fiber_bytes: 16000, stack_resident_per_fiber_bytes: 8200, backend: 'thread' });
+    assert.deepEqual(parseMemoryOutput(line), {
+      kind: 'idle-fibers',
+      workload: 'sleep',
+      fibers: 1000,
+      rss_per_fiber_bytes: 16000,
+      stack_resident_per_fiber_bytes: 8200,
+      backend: 'thread',
+    });
     // The breakdown: C heap and V8 heap growth per fiber beside the resident stack.
     const split = `RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n: 1000, fibers: 1000, rss_before_bytes: 32e6, rss_after_bytes: 43e6, handle_blocks_before_bytes: 0, handle_blocks_after_bytes: 4096e3, malloc_before_bytes: 5e6, malloc_after_bytes: 7.4e6, v8_heap_before_bytes: 1e6, v8_heap_after_bytes: 1.6e6, backend: 'fcontext' })}`;
-    assert.deepEqual(parseMemoryOutput(split), { kind: 'idle-fibers', workload: 'sleep', fibers: 1000, rss_per_fiber_bytes: 11000, handle_blocks_per_fiber_bytes: 4096, malloc_per_fiber_bytes: 2400, v8_heap_per_fiber_bytes: 600, backend: 'fcontext' });
+    assert.deepEqual(parseMemoryOutput(split), {
+      kind: 'idle-fibers',
+      workload: 'sleep',
+      fibers: 1000,
+      rss_per_fiber_bytes: 11000,
+      handle_blocks_per_fiber_bytes: 4096,
+      malloc_per_fiber_bytes: 2400,
+      v8_heap_per_fiber_bytes: 600,
+      backend: 'fcontext',
+    });
     const node = `RESULT ${JSON.stringify({ kind: 'idle-fibers', workload: 'sleep', n: 10, fibers: 10, rss_before_bytes: 1000, rss_after_bytes: 21000 })}`;
-    assert.deepEqual(parseMemoryOutput(node), { kind: 'idle-fibers', workload: 'sleep', fibers: 10, rss_per_fiber_bytes: 2000 });
-    assert.equal(parseMemoryOutput('RESULT {"kind":"idle-fibers","fibers":0,"rss_before_bytes":1,"rss_after_bytes":2}'), null);
+    assert.deepEqual(parseMemoryOutput(node), {
+      kind: 'idle-fibers',
+      workload: 'sleep',
+      fibers: 10,
+      rss_per_fiber_bytes: 2000,
+    });
+    assert.equal(
+      parseMemoryOutput('RESULT {"kind":"idle-fibers","fibers":0,"rss_before_bytes":1,"rss_after_bytes":2}'),
+      null,
+    );
     assert.equal(parseMemoryOutput('RESULT {"kind":"idle-fibers","fibers":5}'), null);
     assert.equal(parseMemoryOutput(''), null);
   });
@@ -94,7 +138,10 @@ describe('RSS per fiber', () => {
       { runtime: 'node20', count: 10000, rss_per_unit_bytes: 1024, kind: 'idle-connections' },
       { runtime: 'node20', count: 100, rss_per_unit_bytes: 512, kind: 'idle-fibers' },
     ]);
-    assert.equal(text, 'idle-connections at 10000: corojs-thread 4.0 KiB, node20 1.0 KiB; idle-fibers at 100: node20 0.5 KiB');
+    assert.equal(
+      text,
+      'idle-connections at 10000: corojs-thread 4.0 KiB, node20 1.0 KiB; idle-fibers at 100: node20 0.5 KiB',
+    );
     assert.equal(memorySummary([]), '');
   });
 });
@@ -112,10 +159,22 @@ describe('fiber backends', () => {
 });
 
 const point = (sizeKiB, depth, { tls = true, cold = true, rss = 8000 } = {}) => ({
-  stack_size_bytes: sizeKiB * KiB, max_recursion_depth: depth, tls_handshake_ok: tls, cold_fiber_ok: cold, rss_per_fiber_bytes: rss, spawn_per_s: 20000,
+  stack_size_bytes: sizeKiB * KiB,
+  max_recursion_depth: depth,
+  tls_handshake_ok: tls,
+  cold_fiber_ok: cold,
+  rss_per_fiber_bytes: rss,
+  spawn_per_s: 20000,
 });
 // Depth roughly proportional to the usable stack, as measured.
-const sweep = (opts = {}) => STACK_SIZES.map((bytes) => point(bytes / KiB, Math.round((bytes / KiB) * 13.3) - 300, { tls: bytes >= 128 * KiB, cold: bytes >= 128 * KiB, ...opts }));
+const sweep = (opts = {}) =>
+  STACK_SIZES.map((bytes) =>
+    point(bytes / KiB, Math.round((bytes / KiB) * 13.3) - 300, {
+      tls: bytes >= 128 * KiB,
+      cold: bytes >= 128 * KiB,
+      ...opts,
+    }),
+  );
 
 describe('stack-sweep parsing and conclusion', () => {
   it('folds every probe part into a sweep point', () => {
@@ -141,20 +200,32 @@ describe('stack-sweep parsing and conclusion', () => {
   });
 
   it('treats the parts a crashed probe never printed as failed', () => {
-    const p = parseStackProbe('PART {"part":"recursion","ok":true,"max_recursion_depth":372,"range_error":true}\nRangeError: Maximum call stack size exceeded', 64 * KiB, 'thread');
+    const p = parseStackProbe(
+      'PART {"part":"recursion","ok":true,"max_recursion_depth":372,"range_error":true}\nRangeError: Maximum call stack size exceeded',
+      64 * KiB,
+      'thread',
+    );
     assert.equal(p.max_recursion_depth, 372);
     assert.equal(p.tls_handshake_ok, false);
     assert.equal(p.cold_fiber_ok, false);
     assert.equal(p.rss_per_fiber_bytes, 0);
     assert.equal(p.spawn_per_s, 0);
     assert.deepEqual(p.missing_parts, ['cold', 'spawn', 'idle', 'tls']);
-    const uncatchable = parseStackProbe('PART {"part":"recursion","ok":false,"max_recursion_depth":0,"range_error":false}', 64 * KiB, 'thread');
+    const uncatchable = parseStackProbe(
+      'PART {"part":"recursion","ok":false,"max_recursion_depth":0,"range_error":false}',
+      64 * KiB,
+      'thread',
+    );
     assert.equal(uncatchable.max_recursion_depth, 0);
   });
 
   it('lists the requirements a point fails', () => {
     assert.deepEqual(failedRequirements(point(1024, 13571)), []);
-    assert.deepEqual(failedRequirements(point(64, 372, { tls: false, cold: false })), ['TLS handshake in a fiber failed', 'cold (not yet compiled) code cannot run in a fiber', 'recursion 372 < 10000']);
+    assert.deepEqual(failedRequirements(point(64, 372, { tls: false, cold: false })), [
+      'TLS handshake in a fiber failed',
+      'cold (not yet compiled) code cannot run in a fiber',
+      'recursion 372 < 10000',
+    ]);
     assert.deepEqual(failedRequirements(point(512, 6289), 5000), []);
   });
 

@@ -19,7 +19,19 @@ import { parseSwitchOutput } from '../../build/ts/harness/src/runners/switch-lad
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'fiber-programs-'));
 // CoroJS and the Nodes (the peers' programs have their own test, peers.test.mjs).
-const config = { root, quick: true, only: null, out: '', repetitions: 3, warmupS: 0, durationS: 1, serverCpus: '0', loadCpus: '0', workDir, targets: ['corojs', 'node18', 'node20'] };
+const config = {
+  root,
+  quick: true,
+  only: null,
+  out: '',
+  repetitions: 3,
+  warmupS: 0,
+  durationS: 1,
+  serverCpus: '0',
+  loadCpus: '0',
+  workDir,
+  targets: ['corojs', 'node18', 'node20'],
+};
 
 function run(argv) {
   return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 60000, cwd: root });
@@ -38,7 +50,10 @@ describe('fiber programs', () => {
   it('finds CoroJS (the default fcontext backend first, each with the backend it reported) and Node 20', () => {
     assert.equal(targets[0].runtime, 'corojs');
     assert.equal(targets[0].backend, 'fcontext');
-    assert.deepEqual(targets.filter((t) => t.runtime === 'corojs').map((t) => t.backend), ['fcontext', 'ucontext', 'thread']);
+    assert.deepEqual(
+      targets.filter((t) => t.runtime === 'corojs').map((t) => t.backend),
+      ['fcontext', 'ucontext', 'thread'],
+    );
     for (const t of targets.filter((t) => t.runtime === 'corojs')) assert.equal(t.label, `corojs-${t.backend}`);
     assert.ok(targets.some((t) => t.runtime === 'node20'));
   });
@@ -54,11 +69,16 @@ describe('fiber programs', () => {
 
   it('fiber-micro variants: ops/s and per-op latency percentiles in order', () => {
     for (const target of targets) {
-      const parsed = parseMicroOutput(run(targetArgv(config, target, 'fiber-micro', [MICRO_VARIANTS.join(','), '30', '100'])));
+      const parsed = parseMicroOutput(
+        run(targetArgv(config, target, 'fiber-micro', [MICRO_VARIANTS.join(','), '30', '100'])),
+      );
       assert.deepEqual([...parsed.keys()], [...MICRO_VARIANTS], target.label);
       for (const out of parsed.values()) {
         const l = out.latency_us;
-        assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, `${target.label} ${out.variant}`);
+        assert.ok(
+          l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max,
+          `${target.label} ${out.variant}`,
+        );
         assert.ok(out.rss_bytes > 0);
       }
     }
@@ -77,7 +97,9 @@ describe('fiber programs', () => {
   it('fiber-memory hwm: every workload leaves resident stack in its handler fibers', () => {
     for (const target of targets.filter((t) => t.runtime === 'corojs')) {
       for (const workload of ['tcp-echo', 'tls-echo', 'recursion-1000']) {
-        const parsed = parseMemoryOutput(run(targetArgv(config, target, 'fiber-memory', ['hwm', '10', workload, certDir])));
+        const parsed = parseMemoryOutput(
+          run(targetArgv(config, target, 'fiber-memory', ['hwm', '10', workload, certDir])),
+        );
         assert.ok(parsed, `${target.label} ${workload}`);
         assert.equal(parsed.workload, workload);
         assert.equal(parsed.fibers, 10);
@@ -88,7 +110,9 @@ describe('fiber programs', () => {
 
   it('stack-sweep: every part at 256 KiB, recursion ending in a RangeError and a TLS handshake', () => {
     for (const target of targets.filter((t) => t.runtime === 'corojs')) {
-      const stdout = run(targetArgv(config, target, 'stack-sweep', [certDir, '100', '100', '3'], ['--fiber-stack-size=262144']));
+      const stdout = run(
+        targetArgv(config, target, 'stack-sweep', [certDir, '100', '100', '3'], ['--fiber-stack-size=262144']),
+      );
       assert.match(stdout, /^DONE$/m);
       const point = parseStackProbe(stdout, 262144, target.backend);
       assert.equal(point.missing_parts, undefined, target.label);

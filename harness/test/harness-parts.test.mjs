@@ -6,13 +6,30 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from '../../build/ts/harness/src/cli-args.js';
-import { EchoReassembler, echoMatches, makeEchoPayload, stampSequence } from '../../build/ts/harness/src/loadgen/echo-check.js';
+import {
+  EchoReassembler,
+  echoMatches,
+  makeEchoPayload,
+  stampSequence,
+} from '../../build/ts/harness/src/loadgen/echo-check.js';
 import { arrivalsDueBy, intendedSendNs, latencies } from '../../build/ts/harness/src/loadgen/rate-schedule.js';
-import { loadInvalidReason, GENERATOR_MAX_PCT, MAX_SEND_LAG_P99_US, SERVER_BOUND_MIN_PCT } from '../../build/ts/harness/src/loadgen/validity.js';
+import {
+  loadInvalidReason,
+  GENERATOR_MAX_PCT,
+  MAX_SEND_LAG_P99_US,
+  SERVER_BOUND_MIN_PCT,
+} from '../../build/ts/harness/src/loadgen/validity.js';
 import { serverCpuFigures } from '../../build/ts/harness/src/loadgen/loadgen-protocol.js';
 import { parseWrkOutput, wrkCheckScript } from '../../build/ts/harness/src/loadgen/wrk-output.js';
 import { summaryTable } from '../../build/ts/harness/src/report/summary-table.js';
-import { createLatencyHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordNs, summarizeUs } from '../../build/ts/harness/src/recorders/histogram.js';
+import {
+  createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  mergeEncoded,
+  recordNs,
+  summarizeUs,
+} from '../../build/ts/harness/src/recorders/histogram.js';
 import { aggregatePoint } from '../../build/ts/harness/src/results/aggregate.js';
 import { validateResultFile } from '../../build/ts/harness/src/results/validate.js';
 import { writeResultFile } from '../../build/ts/harness/src/results/write.js';
@@ -46,24 +63,57 @@ test('corrected latency counts from the intended send, uncorrected from the actu
 });
 
 test('saturation verdicts: thresholds in one place, reasons quote the measured figures', () => {
-  const base = { generator: 'native generator', completed: 1000, errors: 0, mismatches: 0, generatorCpuPct: 40, serverCpuPct: 97 };
+  const base = {
+    generator: 'native generator',
+    completed: 1000,
+    errors: 0,
+    mismatches: 0,
+    generatorCpuPct: 40,
+    serverCpuPct: 97,
+  };
   assert.equal(loadInvalidReason(base, 'closed'), undefined);
   assert.equal(SERVER_BOUND_MIN_PCT, 90);
   assert.equal(GENERATOR_MAX_PCT, 85);
-  assert.equal(loadInvalidReason({ ...base, serverCpuPct: 72.14 }, 'closed'),
-    'not server-bound: server 72.1% of its core (needs >= 90%), native generator 40% of its own (needs < 85%)');
-  assert.match(loadInvalidReason({ ...base, generatorCpuPct: 85 }, 'closed'), /native generator 85% of its own \(needs < 85%\)/);
+  assert.equal(
+    loadInvalidReason({ ...base, serverCpuPct: 72.14 }, 'closed'),
+    'not server-bound: server 72.1% of its core (needs >= 90%), native generator 40% of its own (needs < 85%)',
+  );
+  assert.match(
+    loadInvalidReason({ ...base, generatorCpuPct: 85 }, 'closed'),
+    /native generator 85% of its own \(needs < 85%\)/,
+  );
   assert.match(loadInvalidReason({ ...base, serverCpuPct: undefined }, 'closed'), /server CPU not measured/);
   // Open loop: the server's CPU does not matter; the generator must keep its schedule.
   assert.equal(MAX_SEND_LAG_P99_US, 5000);
-  assert.equal(loadInvalidReason({ ...base, serverCpuPct: 30, lagP99Us: 2900, ratePerS: 1000, throughputPerS: 990 }, 'open'), undefined);
-  assert.equal(loadInvalidReason({ ...base, lagP99Us: 5100.5 }, 'open'), 'native generator behind its schedule: send lag p99 5100.5 us (limit 5000 us), native generator 40% CPU');
+  assert.equal(
+    loadInvalidReason({ ...base, serverCpuPct: 30, lagP99Us: 2900, ratePerS: 1000, throughputPerS: 990 }, 'open'),
+    undefined,
+  );
+  assert.equal(
+    loadInvalidReason({ ...base, lagP99Us: 5100.5 }, 'open'),
+    'native generator behind its schedule: send lag p99 5100.5 us (limit 5000 us), native generator 40% CPU',
+  );
   // The offered rate must be what was answered: neither fewer (the generator or server fell behind) nor more
   // (a burst catching up on arrivals scheduled before the window).
-  assert.equal(loadInvalidReason({ ...base, lagP99Us: 100, ratePerS: 5000, throughputPerS: 8803 }, 'open'), 'offered rate not kept: 8803/s answered of 5000/s offered (tolerance 3%), native generator 40% CPU');
-  assert.match(loadInvalidReason({ ...base, lagP99Us: 100, ratePerS: 5000, throughputPerS: 4700 }, 'open'), /4700\/s answered of 5000\/s/);
-  assert.match(loadInvalidReason({ ...base, mismatches: 2, firstError: 'wrong certificate for b.lab.test: hostname mismatch' }, 'open'), /2 wrong answer\(s\): wrong certificate for b\.lab\.test/);
-  assert.match(loadInvalidReason({ ...base, errors: 1, firstError: 'connect: Connection refused' }, 'closed'), /1 error\(s\): connect/);
+  assert.equal(
+    loadInvalidReason({ ...base, lagP99Us: 100, ratePerS: 5000, throughputPerS: 8803 }, 'open'),
+    'offered rate not kept: 8803/s answered of 5000/s offered (tolerance 3%), native generator 40% CPU',
+  );
+  assert.match(
+    loadInvalidReason({ ...base, lagP99Us: 100, ratePerS: 5000, throughputPerS: 4700 }, 'open'),
+    /4700\/s answered of 5000\/s/,
+  );
+  assert.match(
+    loadInvalidReason(
+      { ...base, mismatches: 2, firstError: 'wrong certificate for b.lab.test: hostname mismatch' },
+      'open',
+    ),
+    /2 wrong answer\(s\): wrong certificate for b\.lab\.test/,
+  );
+  assert.match(
+    loadInvalidReason({ ...base, errors: 1, firstError: 'connect: Connection refused' }, 'closed'),
+    /1 error\(s\): connect/,
+  );
   assert.equal(loadInvalidReason({ ...base, completed: 0 }, 'closed'), 'no reply completed');
   assert.deepEqual(serverCpuFigures(0.5, 2, 10000), { serverCpuPct: 25, serverCpuUsPerOp: 50 });
   assert.deepEqual(serverCpuFigures(-1, 2, 10000), {});
@@ -72,11 +122,11 @@ test('saturation verdicts: thresholds in one place, reasons quote the measured f
 test('the open-loop schedule spreads a constant rate evenly over connections', () => {
   const plan = { startNs: 1e9, ratePerS: 1000, connections: 4 };
   assert.equal(intendedSendNs(plan, 0, 0), 1e9);
-  assert.equal(intendedSendNs(plan, 1, 0), 1e9 + 1e6);          // next arrival 1 ms later, on the next connection
-  assert.equal(intendedSendNs(plan, 0, 1), 1e9 + 4e6);          // the same connection's next request
+  assert.equal(intendedSendNs(plan, 1, 0), 1e9 + 1e6); // next arrival 1 ms later, on the next connection
+  assert.equal(intendedSendNs(plan, 0, 1), 1e9 + 4e6); // the same connection's next request
   assert.equal(arrivalsDueBy(plan, 0), 0);
   assert.equal(arrivalsDueBy(plan, 1e9), 1);
-  assert.equal(arrivalsDueBy(plan, 2e9), 1001);                 // 1,000 per second
+  assert.equal(arrivalsDueBy(plan, 2e9), 1001); // 1,000 per second
   const sends = [];
   for (let k = 0; k < 4; k++) for (let i = 0; i < 250; i++) sends.push(intendedSendNs(plan, k, i));
   sends.sort((a, b) => a - b);
@@ -86,7 +136,7 @@ test('the open-loop schedule spreads a constant rate evenly over connections', (
 test('echo answers are checked byte for byte, across any chunking, per connection and sequence', () => {
   const a = makeEchoPayload(64, 1);
   const b = makeEchoPayload(64, 2);
-  assert.ok(!echoMatches(a, b), 'another connection\'s payload differs');
+  assert.ok(!echoMatches(a, b), "another connection's payload differs");
   const first = Buffer.from(a);
   const second = Buffer.from(a);
   stampSequence(first, 1);
@@ -139,8 +189,20 @@ LAB_LATENCY_US p50=1100 p90=1500 p99=2500 p999=4000 max=10000
 });
 
 test('repetitions aggregate to medians; too few or failed ones make the point invalid, with a reason', () => {
-  const key = { name: 'tcp-echo', variant: '64B', runtime: 'corojs', fiber_backend: 'fcontext', mode: 'closed', connections: 100 };
-  const rep = (t) => ({ throughputPerS: t, serverCpuPct: 90, serverRssBytes: 1e6, latencyUs: { p50: 10, p90: 20, p99: 30, p999: 40, max: 50 } });
+  const key = {
+    name: 'tcp-echo',
+    variant: '64B',
+    runtime: 'corojs',
+    fiber_backend: 'fcontext',
+    mode: 'closed',
+    connections: 100,
+  };
+  const rep = (t) => ({
+    throughputPerS: t,
+    serverCpuPct: 90,
+    serverRssBytes: 1e6,
+    latencyUs: { p50: 10, p90: 20, p99: 30, p999: 40, max: 50 },
+  });
   const ok = aggregatePoint(key, [rep(100), rep(300), rep(200)], 3);
   assert.equal(ok.valid, true);
   assert.equal(ok.fiber_backend, 'fcontext', 'the point carries its target, no default');
@@ -154,15 +216,34 @@ test('repetitions aggregate to medians; too few or failed ones make the point in
   assert.equal(failed.valid, false);
   assert.match(failed.invalid_reason, /saturated/);
   // Every repetition is kept with its own server and generator CPU; CPU per operation is the median.
-  const open = aggregatePoint({ ...key, mode: 'open', offeredRatePerS: 5000, loadFraction: 0.25 },
-    [20, 30, 25].map((us, i) => ({ ...rep(5000), serverCpuPct: 10 + i, generatorCpuPct: 5 + i, serverCpuUsPerOp: us, generator: 'native' })), 3);
+  const open = aggregatePoint(
+    { ...key, mode: 'open', offeredRatePerS: 5000, loadFraction: 0.25 },
+    [20, 30, 25].map((us, i) => ({
+      ...rep(5000),
+      serverCpuPct: 10 + i,
+      generatorCpuPct: 5 + i,
+      serverCpuUsPerOp: us,
+      generator: 'native',
+    })),
+    3,
+  );
   assert.equal(open.server_cpu_us_per_op, 25);
   assert.equal(open.generator_cpu_pct, 6);
   assert.equal(open.load_fraction, 0.25);
   assert.equal(open.generator, 'native');
-  assert.deepEqual(open.repetitions.map((r) => [r.server_cpu_pct, r.generator_cpu_pct, r.server_cpu_us_per_op]), [[10, 5, 20], [11, 6, 30], [12, 7, 25]]);
+  assert.deepEqual(
+    open.repetitions.map((r) => [r.server_cpu_pct, r.generator_cpu_pct, r.server_cpu_us_per_op]),
+    [
+      [10, 5, 20],
+      [11, 6, 30],
+      [12, 7, 25],
+    ],
+  );
   assert.deepEqual(validateResultFile({ ...sampleResult(), workloads: [open] }), []);
-  assert.match(validateResultFile({ ...sampleResult(), workloads: [{ ...open, repetitions: [{ throughput_per_s: 1 }] }] }).join(), /repetitions\[0\]\.server_cpu_pct: missing/);
+  assert.match(
+    validateResultFile({ ...sampleResult(), workloads: [{ ...open, repetitions: [{ throughput_per_s: 1 }] }] }).join(),
+    /repetitions\[0\]\.server_cpu_pct: missing/,
+  );
 });
 
 test('the summary table shows CPU per operation and its CoroJS/Node 20 ratio at each offered rate', () => {
@@ -174,11 +255,26 @@ test('the summary table shows CPU per operation and its CoroJS/Node 20 ratio at 
 });
 
 test('self-timed program output becomes a sample with a histogram; failed answers make it invalid', () => {
-  const s = sampleFromOutput({ variant: 'A', ops: 500, seconds: 0.5, latency_ns: [[100000, 400], [200000, 100]] }, 'missing');
+  const s = sampleFromOutput(
+    {
+      variant: 'A',
+      ops: 500,
+      seconds: 0.5,
+      latency_ns: [
+        [100000, 400],
+        [200000, 100],
+      ],
+    },
+    'missing',
+  );
   assert.equal(s.throughputPerS, 1000);
   assert.equal(decodeHistogram(s.histogram).totalCount, 500);
   assert.equal(s.invalidReason, undefined);
-  assert.match(sampleFromOutput({ variant: 'A', ops: 5, errors: 2, first_error: 'ETIMEOUT', seconds: 1, latency_ns: [] }, 'x').invalidReason, /2 failed operations \(ETIMEOUT/);
+  assert.match(
+    sampleFromOutput({ variant: 'A', ops: 5, errors: 2, first_error: 'ETIMEOUT', seconds: 1, latency_ns: [] }, 'x')
+      .invalidReason,
+    /2 failed operations \(ETIMEOUT/,
+  );
   assert.equal(sampleFromOutput(undefined, 'exited 1').invalidReason, 'exited 1');
 });
 
@@ -217,8 +313,14 @@ test('the lab CLI: defaults, --quick, --only, --out, errors and --help', () => {
   assert.ok(q.config.durationS < d.config.durationS);
   assert.deepEqual(parseArgs(['--help'], root, {}), { help: true });
   assert.equal(d.config.fiberBackends, null);
-  assert.deepEqual(parseArgs(['--fiber-backends', 'fcontext,thread'], root, {}).config.fiberBackends, ['fcontext', 'thread']);
-  assert.match(parseArgs(['--fiber-backends', 'green'], root, {}).error, /--fiber-backends takes a list of fcontext, ucontext, thread/);
+  assert.deepEqual(parseArgs(['--fiber-backends', 'fcontext,thread'], root, {}).config.fiberBackends, [
+    'fcontext',
+    'thread',
+  ]);
+  assert.match(
+    parseArgs(['--fiber-backends', 'green'], root, {}).error,
+    /--fiber-backends takes a list of fcontext, ucontext, thread/,
+  );
   assert.match(parseArgs(['--only', 'nope'], root, {}).error, /unknown workload/);
   assert.match(parseArgs(['--repetitions', '2'], root, {}).error, />= 3/);
   assert.match(parseArgs(['--bogus'], root, {}).error, /unknown argument/);
@@ -227,14 +329,27 @@ test('the lab CLI: defaults, --quick, --only, --out, errors and --help', () => {
 
 test('an open-loop repetition whose generator missed its schedule is measured once more, and the record says so', async () => {
   const self = { pid: process.pid, port: 1 };
-  const missed = { throughputPerS: 900, invalidReason: 'native generator behind its schedule: send lag p99 9000 us (limit 5000 us)', scheduleMissed: true };
-  const attempts = (...answers) => ({ calls: 0, measure() { return Promise.resolve(answers[this.calls++]); } });
+  const missed = {
+    throughputPerS: 900,
+    invalidReason: 'native generator behind its schedule: send lag p99 9000 us (limit 5000 us)',
+    scheduleMissed: true,
+  };
+  const attempts = (...answers) => ({
+    calls: 0,
+    measure() {
+      return Promise.resolve(answers[this.calls++]);
+    },
+  });
   const recovered = attempts(missed, { throughputPerS: 1000 });
   const sample = await measureWithRetry(self, recovered, 'open', 1000);
   assert.equal(recovered.calls, 2);
   assert.equal(sample.invalidReason, undefined);
   assert.equal(sample.retriedAfter, missed.invalidReason);
-  const point = aggregatePoint({ name: 'x', variant: 'v', runtime: 'node20', mode: 'open', connections: 1 }, [sample, { throughputPerS: 1000, serverCpuPct: 10, serverRssBytes: 0 }], 2);
+  const point = aggregatePoint(
+    { name: 'x', variant: 'v', runtime: 'node20', mode: 'open', connections: 1 },
+    [sample, { throughputPerS: 1000, serverCpuPct: 10, serverRssBytes: 0 }],
+    2,
+  );
   assert.equal(point.valid, true);
   assert.equal(point.repetitions[0].retried_after, missed.invalidReason);
   // A second miss stands; a wrong answer is never retried.

@@ -16,12 +16,21 @@ test('a workload that fails to run makes npm run lab exit 1 after writing its re
   if (!existsSync(join(ROOT, 'build/corojs'))) return t.skip('build/corojs not built');
   const out = join(mkdtempSync(join(tmpdir(), 'corojs-lab-exit-')), 'broken.json');
   const run = spawnSync(process.execPath, [CLI, '--quick', '--only', 'switch-ladder', '--out', out], {
-    cwd: ROOT, encoding: 'utf8', timeout: 280000, env: { ...process.env, LAB_NODE20: '/bin/false' },
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 280000,
+    env: { ...process.env, LAB_NODE20: '/bin/false' },
   });
   assert.equal(run.status, 1, `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
   assert.match(run.stderr, /lab: \d+ failure\(s\) while running/);
   const file = JSON.parse(readFileSync(out, 'utf8'));
   assert.deepEqual(validateResultFile(file), []);
-  assert.ok(file.errors.some((e) => e.workload === 'switch-ladder' && /node20: exited 1/.test(e.message)), JSON.stringify(file.errors));
-  assert.ok(file.switch_ladder.some((r) => r.rung === 'corojs-fiber'), 'the other targets were still measured');
+  assert.ok(
+    file.errors.some((e) => e.workload === 'switch-ladder' && /node20: exited 1/.test(e.message)),
+    JSON.stringify(file.errors),
+  );
+  assert.ok(
+    file.switch_ladder.some((r) => r.rung === 'corojs-fiber'),
+    'the other targets were still measured',
+  );
 });

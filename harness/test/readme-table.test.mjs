@@ -15,7 +15,11 @@ const reference = read.file;
 const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
 
 test('the committed README holds the table results/reference.json gives (npm run report)', () => {
-  assert.equal(withTable(readme, reference), readme, 'README.md and results/reference.json disagree: run npm run report');
+  assert.equal(
+    withTable(readme, reference),
+    readme,
+    'README.md and results/reference.json disagree: run npm run report',
+  );
 });
 
 test('the table follows the result file: a changed figure changes the README, an invalid point says why', () => {
@@ -36,7 +40,11 @@ test('docs/ARCHITECTURE.md holds the switch ladder results/reference.json gives 
   const read = readResultFile(resolve(ROOT, 'results/reference.json'));
   assert.ok(read.ok, JSON.stringify(read.problems));
   const docs = readFileSync(resolve(ROOT, 'docs/ARCHITECTURE.md'), 'utf8');
-  assert.equal(withLadderTable(docs, read.file), docs, 'docs/ARCHITECTURE.md and results/reference.json disagree: run npm run report');
+  assert.equal(
+    withLadderTable(docs, read.file),
+    docs,
+    'docs/ARCHITECTURE.md and results/reference.json disagree: run npm run report',
+  );
   const changed = structuredClone(read.file);
   changed.switch_ladder[0].ns_per_switch = 4242424;
   assert.match(ladderTable(changed), /4,242,424/);

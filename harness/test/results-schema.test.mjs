@@ -41,12 +41,25 @@ test('the validator comes from the declaration: undeclared fields and missing ta
   broken.workloads.find((w) => w.runtime === 'node20').fiber_backend = 'thread';
   broken.memory[1].unit = 7;
   const problems = validateResultFile(broken);
-  for (const expected of [/^result\.surprise: not declared/, /^result\.workloads\[0\]\.server: not declared/, /^result\.memory\[0\]\.idle_connections: not declared/,
-    /^result\.env\.versions\.rust: not declared/, /^result\.workloads\[1\]\.fiber_backend: missing on a corojs point/, /fiber_backend: only corojs points have one/,
-    /^result\.memory\[1\]\.unit: invalid value 7 \(a string\)/]) {
-    assert.ok(problems.some((p) => expected.test(p)), `${expected} in:\n${problems.join('\n')}`);
+  for (const expected of [
+    /^result\.surprise: not declared/,
+    /^result\.workloads\[0\]\.server: not declared/,
+    /^result\.memory\[0\]\.idle_connections: not declared/,
+    /^result\.env\.versions\.rust: not declared/,
+    /^result\.workloads\[1\]\.fiber_backend: missing on a corojs point/,
+    /fiber_backend: only corojs points have one/,
+    /^result\.memory\[1\]\.unit: invalid value 7 \(a string\)/,
+  ]) {
+    assert.ok(
+      problems.some((p) => expected.test(p)),
+      `${expected} in:\n${problems.join('\n')}`,
+    );
   }
-  assert.match(validateResultFile(asV1(file)).join('\n'), /schema_version: invalid value 1 \(one of 2\)/, 'the validator is v2 only: v1 goes through the reader');
+  assert.match(
+    validateResultFile(asV1(file)).join('\n'),
+    /schema_version: invalid value 1 \(one of 2\)/,
+    'the validator is v2 only: v1 goes through the reader',
+  );
 });
 
 test('the v1 reader converts an old file to exactly the v2 file it describes', () => {
@@ -60,7 +73,10 @@ test('the v1 reader converts an old file to exactly the v2 file it describes', (
   assert.deepEqual(resultFromJson(v2), { ok: true, file: v2, fromVersion: 2 });
   const bad = resultFromJson({ ...v1, memory: [{ runtime: 'corojs', rss_per_connection_bytes: 1 }] });
   assert.equal(bad.ok, false);
-  assert.ok(bad.problems.some((p) => /memory\[0\]\.count: missing \(converted from schema v1\)/.test(p)), bad.problems.join('\n'));
+  assert.ok(
+    bad.problems.some((p) => /memory\[0\]\.count: missing \(converted from schema v1\)/.test(p)),
+    bad.problems.join('\n'),
+  );
 });
 
 test('the committed v1 reference reads as v2: every CoroJS point names its backend, memory says count and unit', () => {
@@ -70,10 +86,19 @@ test('the committed v1 reference reads as v2: every CoroJS point names its backe
   assert.equal(read.fromVersion, raw.schema_version);
   const file = read.file;
   assert.equal(file.workloads.length, raw.workloads.length);
-  for (const w of [...file.workloads, ...file.stack, ...(file.instructions ?? [])]) assert.equal(w.runtime === 'corojs', w.fiber_backend !== undefined, targetLabel(w));
+  for (const w of [...file.workloads, ...file.stack, ...(file.instructions ?? [])])
+    assert.equal(w.runtime === 'corojs', w.fiber_backend !== undefined, targetLabel(w));
   const idleFibers = file.memory.filter((m) => m.kind === 'idle-fibers');
-  assert.ok(idleFibers.length > 0 && idleFibers.every((m) => m.count > 0 && m.unit === memoryUnit('idle-fibers', m.runtime) && !('idle_connections' in m)));
-  assert.deepEqual(upgradeV1(raw).memory.map((m) => m.rss_per_unit_bytes), raw.memory.map((m) => m.rss_per_connection_bytes));
+  assert.ok(
+    idleFibers.length > 0 &&
+      idleFibers.every(
+        (m) => m.count > 0 && m.unit === memoryUnit('idle-fibers', m.runtime) && !('idle_connections' in m),
+      ),
+  );
+  assert.deepEqual(
+    upgradeV1(raw).memory.map((m) => m.rss_per_unit_bytes),
+    raw.memory.map((m) => m.rss_per_connection_bytes),
+  );
   assert.ok(compareFiles(file, file, { minEffect: 0.05, alpha: 0.05 }).every((r) => r.verdict !== 'regressed'));
 });
 

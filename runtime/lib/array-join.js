@@ -9,12 +9,12 @@
 import primordials from './primordials.js';
 
 const fiberId = primordials.fiber.id;
-const joining = new Map();  // fiber id -> Set of receivers that fiber is joining now
+const joining = new Map(); // fiber id -> Set of receivers that fiber is joining now
 
 function cycleProtected(receiver, build) {
   const id = fiberId();
   let active = joining.get(id);
-  if (!active) joining.set(id, active = new Set());
+  if (!active) joining.set(id, (active = new Set()));
   if (active.has(receiver)) return '';
   active.add(receiver);
   try {
@@ -67,5 +67,10 @@ const methods = {
   },
 };
 for (const name of ['join', 'toLocaleString']) {
-  Object.defineProperty(Array.prototype, name, { value: methods[name], writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(Array.prototype, name, {
+    value: methods[name],
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }

@@ -32,15 +32,24 @@ export const console = {
     counts.set(label, (counts.get(label) ?? 0) + 1);
     emit(1, [`${label}: ${counts.get(label)}`]);
   },
-  countReset: (label = 'default') => { counts.delete(label); },
-  time: (label = 'default') => { timers.set(label, now()); },
+  countReset: (label = 'default') => {
+    counts.delete(label);
+  },
+  time: (label = 'default') => {
+    timers.set(label, now());
+  },
   timeEnd: (label = 'default') => {
     if (!timers.has(label)) return;
     emit(1, [`${label}: ${(now() - timers.get(label)).toFixed(3)}ms`]);
     timers.delete(label);
   },
-  group: (...args) => { if (args.length) emit(1, args); groupIndent += '  '; },
-  groupEnd: () => { groupIndent = groupIndent.slice(2); },
+  group: (...args) => {
+    if (args.length) emit(1, args);
+    groupIndent += '  ';
+  },
+  groupEnd: () => {
+    groupIndent = groupIndent.slice(2);
+  },
   table: (data) => emit(1, [data]),
 };
 globalThis.console = console;

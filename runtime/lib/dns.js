@@ -10,8 +10,14 @@ globalThis.dns = {
     if (typeof hostname !== 'string') throw typeError('The "hostname" argument must be a string');
     return prim.resolve(hostname, String(rrtype).toUpperCase());
   },
-  setServers(servers) { prim.setServers(servers); },
-  getServers() { return prim.getServers(); },
+  setServers(servers) {
+    prim.setServers(servers);
+  },
+  getServers() {
+    return prim.getServers();
+  },
   // Per-attempt timeout in ms and the number of attempts (c-ares defaults: 5000 ms, 4 tries).
-  configure({ timeout = 5000, tries = 4 } = {}) { prim.configure(timeout, tries); },
+  configure({ timeout = 5000, tries = 4 } = {}) {
+    prim.configure(timeout, tries);
+  },
 };

@@ -25,8 +25,8 @@ function invalidData() {
 class TextDecoder {
   #fatal;
   #ignoreBOM;
-  #pending = null;   // bytes of an unfinished sequence from the previous `stream: true` call
-  #bomSeen = false;  // the first character of this stream has been output (only it may be a BOM)
+  #pending = null; // bytes of an unfinished sequence from the previous `stream: true` call
+  #bomSeen = false; // the first character of this stream has been output (only it may be a BOM)
 
   constructor(label = 'utf-8', options = {}) {
     const name = `${label}`.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
@@ -42,9 +42,15 @@ class TextDecoder {
     this.#ignoreBOM = Boolean(options?.ignoreBOM);
   }
 
-  get encoding() { return 'utf-8'; }
-  get fatal() { return this.#fatal; }
-  get ignoreBOM() { return this.#ignoreBOM; }
+  get encoding() {
+    return 'utf-8';
+  }
+  get fatal() {
+    return this.#fatal;
+  }
+  get ignoreBOM() {
+    return this.#ignoreBOM;
+  }
 
   decode(input = undefined, options = {}) {
     let bytes = toBytes(input);
@@ -74,17 +80,23 @@ class TextDecoder {
       this.#bomSeen = true;
       if (!this.#ignoreBOM && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    if (!stream) this.#bomSeen = false;  // the next call starts a new stream
+    if (!stream) this.#bomSeen = false; // the next call starts a new stream
     return text;
   }
 
-  get [Symbol.toStringTag]() { return 'TextDecoder'; }
+  get [Symbol.toStringTag]() {
+    return 'TextDecoder';
+  }
 }
 
 class TextEncoder {
-  get encoding() { return 'utf-8'; }
+  get encoding() {
+    return 'utf-8';
+  }
   // A lone surrogate becomes U+FFFD (ef bf bd), as the standard's USVString conversion says.
-  encode(input = '') { return prim.encode(`${input}`); }
+  encode(input = '') {
+    return prim.encode(`${input}`);
+  }
   encodeInto(source, destination) {
     if (!(destination instanceof Uint8Array)) {
       throw typeError('The "dest" argument must be an instance of Uint8Array');
@@ -92,7 +104,9 @@ class TextEncoder {
     const [read, written] = prim.encodeInto(`${source}`, destination);
     return { read, written };
   }
-  get [Symbol.toStringTag]() { return 'TextEncoder'; }
+  get [Symbol.toStringTag]() {
+    return 'TextEncoder';
+  }
 }
 
 globalThis.TextDecoder = TextDecoder;

@@ -18,10 +18,12 @@ export const Fiber = Object.freeze({
   // Extension: blocks only this fiber until `promise` settles; returns its value or throws its reason
   // (inside a promise job, that job waits on a fiber of its own). Other values are returned as they are.
   wait(promise) {
-    return prim.wait(promise instanceof Promise ? promise : Promise.resolve(promise));  // thenables adopted
+    return prim.wait(promise instanceof Promise ? promise : Promise.resolve(promise)); // thenables adopted
   },
   // Lets every other runnable fiber run, then returns.
-  yield() { prim.yield(); },
+  yield() {
+    prim.yield();
+  },
   // Blocks only the calling fiber for `ms` milliseconds.
   sleep(ms) {
     if (typeof ms !== 'number' || !(ms >= 0)) throw typeError('Fiber.sleep expects a non-negative number of ms');
@@ -29,9 +31,12 @@ export const Fiber = Object.freeze({
   },
   // { backend, live, created, switches, pooled, stack_size, stack_reserved_bytes, stack_resident_bytes,
   //   handle_blocks_resident_bytes (V8's handle-scope blocks), malloc_in_use_bytes (the C heap), v8_heap_used_bytes }
-  stats() { return prim.stats(); },
+  stats() {
+    return prim.stats();
+  },
   // The calling fiber's id (0n for the main fiber).
-  id() { return prim.id(); },
+  id() {
+    return prim.id();
+  },
 });
 globalThis.Fiber = Fiber;
-

@@ -16,10 +16,16 @@ function checkPath(path) {
 
 class FileHandle {
   #id;
-  constructor(id) { this.#id = id; }
-  get id() { return this.#id; }
+  constructor(id) {
+    this.#id = id;
+  }
+  get id() {
+    return this.#id;
+  }
   // Up to `length` bytes as a Uint8Array (at `offset`, or the current position), or null at end of file.
-  read(length = 65536, offset = -1) { return prim.read(this.#id, length, offset); }
+  read(length = 65536, offset = -1) {
+    return prim.read(this.#id, length, offset);
+  }
   // Writes a String (UTF-8) or Uint8Array at `offset` (or the current position); returns bytes written (BigInt).
   write(data, offset = -1) {
     if (typeof data !== 'string' && !ArrayBuffer.isView(data)) {
@@ -27,10 +33,18 @@ class FileHandle {
     }
     return prim.write(this.#id, data, offset);
   }
-  fstat() { return withStatMethods(prim.fstat(this.#id)); }
-  fsync() { prim.fsync(this.#id); }
-  fdatasync() { prim.fdatasync(this.#id); }
-  close() { prim.close(this.#id); }
+  fstat() {
+    return withStatMethods(prim.fstat(this.#id));
+  }
+  fsync() {
+    prim.fsync(this.#id);
+  }
+  fdatasync() {
+    prim.fdatasync(this.#id);
+  }
+  close() {
+    prim.close(this.#id);
+  }
 }
 
 const S_IFMT = 0o170000;
@@ -61,32 +75,61 @@ function readAll(handle) {
   }
   const out = new Uint8Array(total);
   let at = 0;
-  for (const chunk of chunks) { out.set(chunk, at); at += chunk.length; }
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
   return out;
 }
 
 function withFile(path, flags, fn) {
   const handle = new FileHandle(prim.open(checkPath(path), flags, 0o666));
-  try { return fn(handle); } finally { handle.close(); }
+  try {
+    return fn(handle);
+  } finally {
+    handle.close();
+  }
 }
 
 globalThis.fs = {
   FileHandle,
-  open(path, flags = 'r', mode = 0o666) { return new FileHandle(prim.open(checkPath(path), flags, mode)); },
+  open(path, flags = 'r', mode = 0o666) {
+    return new FileHandle(prim.open(checkPath(path), flags, mode));
+  },
   // The file's contents as a String (UTF-8); extension: `encoding === null` returns the bytes.
   readFile(path, encoding = 'utf8') {
     const bytes = withFile(path, 'r', readAll);
     return encoding === null ? bytes : decoder.decode(bytes);
   },
   // Extension: creates or truncates `path` and writes `data` (String or Uint8Array).
-  writeFile(path, data) { withFile(path, 'w', (handle) => handle.write(data, -1)); },
-  appendFile(path, data) { withFile(path, 'a', (handle) => handle.write(data, -1)); },
-  readdir(path) { return prim.readdir(checkPath(path)); },
-  unlink(path) { prim.unlink(checkPath(path)); },
-  mkdir(path, mode = 0o777) { prim.mkdir(checkPath(path), mode); },
-  rmdir(path) { prim.rmdir(checkPath(path)); },
-  stat(path) { return withStatMethods(prim.stat(checkPath(path))); },
+  writeFile(path, data) {
+    withFile(path, 'w', (handle) => handle.write(data, -1));
+  },
+  appendFile(path, data) {
+    withFile(path, 'a', (handle) => handle.write(data, -1));
+  },
+  readdir(path) {
+    return prim.readdir(checkPath(path));
+  },
+  unlink(path) {
+    prim.unlink(checkPath(path));
+  },
+  mkdir(path, mode = 0o777) {
+    prim.mkdir(checkPath(path), mode);
+  },
+  rmdir(path) {
+    prim.rmdir(checkPath(path));
+  },
+  stat(path) {
+    return withStatMethods(prim.stat(checkPath(path)));
+  },
   exists(path) {
-    try { prim.stat(checkPath(path)); return true; } catch (e) { if (e.code === 'ENOENT') return false; throw e; }
+    try {
+      prim.stat(checkPath(path));
+      return true;
+    } catch (e) {
+      if (e.code === 'ENOENT') return false;
+      throw e;
+    }
   },
 };

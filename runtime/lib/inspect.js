@@ -16,7 +16,11 @@ const builtInObjects = new Set(Object.getOwnPropertyNames(globalThis).filter((n)
 const has = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
 
 function attempt(fn, fallback) {
-  try { return fn(); } catch { return fallback; }
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
 }
 
 // ---- primitives ----
@@ -47,13 +51,20 @@ const formatNumber = (n) => (Object.is(n, -0) ? '-0' : `${n}`);
 
 function formatPrimitive(value, ctx) {
   switch (typeof value) {
-    case 'string': return formatString(value, ctx);
-    case 'number': return formatNumber(value);
-    case 'bigint': return `${value}n`;
-    case 'symbol': return value.toString();
-    case 'undefined': return 'undefined';
-    case 'boolean': return `${value}`;
-    default: return value === null ? 'null' : null;
+    case 'string':
+      return formatString(value, ctx);
+    case 'number':
+      return formatNumber(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'symbol':
+      return value.toString();
+    case 'undefined':
+      return 'undefined';
+    case 'boolean':
+      return `${value}`;
+    default:
+      return value === null ? 'null' : null;
   }
 }
 
@@ -63,8 +74,12 @@ function formatPrimitive(value, ctx) {
 function constructorName(obj) {
   for (let proto = obj; proto !== null; proto = Object.getPrototypeOf(proto)) {
     const desc = Object.getOwnPropertyDescriptor(proto, 'constructor');
-    if (desc && typeof desc.value === 'function' && desc.value.name !== '' &&
-        attempt(() => obj instanceof desc.value, false)) {
+    if (
+      desc &&
+      typeof desc.value === 'function' &&
+      desc.value.name !== '' &&
+      attempt(() => obj instanceof desc.value, false)
+    ) {
       return desc.value.name;
     }
   }
@@ -75,7 +90,8 @@ function constructorName(obj) {
 function tagOf(value, name, showHidden) {
   const tag = attempt(() => value[Symbol.toStringTag], undefined);
   if (typeof tag !== 'string' || tag === '' || tag === name) return '';
-  const own = showHidden ? has(value, Symbol.toStringTag)
+  const own = showHidden
+    ? has(value, Symbol.toStringTag)
     : Object.prototype.propertyIsEnumerable.call(value, Symbol.toStringTag);
   return own ? '' : tag;
 }
@@ -88,8 +104,9 @@ function prefixOf(name, tag, fallback, size = '') {
 function keysOf(value, showHidden, skipIndices) {
   let keys = showHidden ? Object.getOwnPropertyNames(value) : Object.keys(value);
   if (skipIndices) keys = keys.filter((k) => !/^(0|[1-9]\d*)$/.test(k) || Number(k) >= 2 ** 32 - 1);
-  const symbols = Object.getOwnPropertySymbols(value)
-    .filter((s) => showHidden || Object.prototype.propertyIsEnumerable.call(value, s));
+  const symbols = Object.getOwnPropertySymbols(value).filter(
+    (s) => showHidden || Object.prototype.propertyIsEnumerable.call(value, s),
+  );
   return [...keys, ...symbols];
 }
 
@@ -140,7 +157,8 @@ function functionBase(fn, name, tag) {
 function errorBase(err, name, tag, ctx, keys) {
   const errName = attempt(() => (err.name != null ? String(err.name) : 'Error'), 'Error');
   const message = attempt(() => err.message, undefined);
-  let stack = attempt(() => (err.stack ? String(err.stack) : Error.prototype.toString.call(err)), null) ??
+  let stack =
+    attempt(() => (err.stack ? String(err.stack) : Error.prototype.toString.call(err)), null) ??
     attempt(() => Error.prototype.toString.call(err), `${name ?? 'Error'}`);
   if (!ctx.showHidden) {
     for (const key of ['name', 'message', 'stack']) {
@@ -160,7 +178,9 @@ function errorBase(err, name, tag, ctx, keys) {
 // Names the constructor when the stack's first word does not (class MyError extends Error {}).
 function improveStack(stack, name, errName, tag) {
   let len = errName.length;
-  const regular = errName.endsWith('Error') && stack.startsWith(errName) &&
+  const regular =
+    errName.endsWith('Error') &&
+    stack.startsWith(errName) &&
     (stack.length === len || stack[len] === ':' || stack[len] === '\n');
   if (name !== null && !regular) return stack;
   let fallback = 'Error';
@@ -185,7 +205,10 @@ function arrayEntries(value, ctx, depth) {
     holes = 0;
   };
   for (let i = 0; i < Math.min(length, kMaxItems); i++) {
-    if (!has(value, i)) { holes++; continue; }
+    if (!has(value, i)) {
+      holes++;
+      continue;
+    }
     flushHoles();
     output.push(formatProperty(value, i, ctx, depth, true));
   }
@@ -198,7 +221,10 @@ function iterableEntries(iterable, size, ctx, format) {
   const output = [];
   ctx.indentLvl += 2;
   for (const entry of iterable) {
-    if (output.length >= kMaxItems) { output.push(moreItems(size - kMaxItems)); break; }
+    if (output.length >= kMaxItems) {
+      output.push(moreItems(size - kMaxItems));
+      break;
+    }
     output.push(format(entry));
   }
   ctx.indentLvl -= 2;
@@ -219,8 +245,12 @@ function groupArrayElements(output, value, ctx) {
   if (actualMax * 3 + ctx.indentLvl >= kBreakLength || !(total / actualMax > 5 || maxLength <= 6)) return output;
   const averageBias = Math.sqrt(actualMax - total / output.length);
   const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
-  const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * count) / biasedMax),
-    Math.floor((kBreakLength - ctx.indentLvl) / actualMax), kCompact * 4, 15);
+  const columns = Math.min(
+    Math.round(Math.sqrt(2.5 * biasedMax * count) / biasedMax),
+    Math.floor((kBreakLength - ctx.indentLvl) / actualMax),
+    kCompact * 4,
+    15,
+  );
   if (columns <= 1) return output;
   const widths = [];
   for (let c = 0; c < columns; c++) {
@@ -228,8 +258,8 @@ function groupArrayElements(output, value, ctx) {
     for (let j = c; j < output.length; j += columns) width = Math.max(width, lengths[j] ?? 0);
     widths.push(width + 2);
   }
-  const numeric = value === undefined ||
-    output.every((_, i) => typeof value[i] === 'number' || typeof value[i] === 'bigint');
+  const numeric =
+    value === undefined || output.every((_, i) => typeof value[i] === 'number' || typeof value[i] === 'bigint');
   const rows = [];
   for (let i = 0; i < count; i += columns) {
     const last = Math.min(i + columns, count) - 1;
@@ -289,8 +319,10 @@ function formatObject(value, ctx, depth) {
   const empty = () => keys.length === 0;
 
   if (isArray || isTyped) {
-    const prefix = isArray && name === 'Array' && !tag ? ''
-      : prefixOf(name, tag, isArray ? 'Array' : 'TypedArray', `(${value.length})`);
+    const prefix =
+      isArray && name === 'Array' && !tag
+        ? ''
+        : prefixOf(name, tag, isArray ? 'Array' : 'TypedArray', `(${value.length})`);
     braces = [`${prefix}[`, ']'];
     if (value.length === 0 && empty()) return `${braces[0]}]`;
     entries = () => arrayEntries(value, ctx, depth + 1);
@@ -313,8 +345,13 @@ function formatObject(value, ctx, depth) {
   } else if (value instanceof Date) {
     base = isNaN(value) ? 'Invalid Date' : Date.prototype.toISOString.call(value);
     if (empty()) return base;
-  } else if (value instanceof Number || value instanceof String || value instanceof Boolean ||
-             value instanceof BigInt || value instanceof Symbol) {
+  } else if (
+    value instanceof Number ||
+    value instanceof String ||
+    value instanceof Boolean ||
+    value instanceof BigInt ||
+    value instanceof Symbol
+  ) {
     const primitive = value.valueOf();
     if (typeof primitive === 'string') keys = keys.filter((k) => !/^\d+$/.test(k) && k !== 'length');
     base = `[${name ?? 'Object'}: ${formatPrimitive(primitive, ctx)}]`;
@@ -337,8 +374,10 @@ function formatObject(value, ctx, depth) {
       const shown = Math.min(value.byteLength, kMaxItems);
       const bytes = Array.from(new Uint8Array(value, 0, shown), (b) => b.toString(16).padStart(2, '0'));
       const rest = value.byteLength - shown;
-      return [`[Uint8Contents]: <${bytes.join(' ')}${rest > 0 ? ` ... ${rest} more byte${rest > 1 ? 's' : ''}` : ''}>`,
-        `byteLength: ${value.byteLength}`];
+      return [
+        `[Uint8Contents]: <${bytes.join(' ')}${rest > 0 ? ` ... ${rest} more byte${rest > 1 ? 's' : ''}` : ''}>`,
+        `byteLength: ${value.byteLength}`,
+      ];
     };
   } else {
     const prefix = name === 'Object' && !tag ? '' : prefixOf(name, tag, 'Object');
@@ -380,7 +419,9 @@ function hasBuiltInToString(value) {
   if (typeof value.toString !== 'function') return true;
   if (has(value, 'toString')) return false;
   let owner = value;
-  do { owner = Object.getPrototypeOf(owner); } while (!has(owner, 'toString'));
+  do {
+    owner = Object.getPrototypeOf(owner);
+  } while (!has(owner, 'toString'));
   const desc = Object.getOwnPropertyDescriptor(owner, 'constructor');
   return desc !== undefined && typeof desc.value === 'function' && builtInObjects.has(desc.value.name);
 }
@@ -396,9 +437,14 @@ function stringify(value) {
 }
 
 const specifiers = {
-  s: (arg) => (typeof arg === 'number' ? formatNumber(arg) : typeof arg === 'bigint' ? `${arg}n`
-    : typeof arg !== 'object' || arg === null || !hasBuiltInToString(arg) ? String(arg)
-      : inspect(arg, { depth: 0 })),
+  s: (arg) =>
+    typeof arg === 'number'
+      ? formatNumber(arg)
+      : typeof arg === 'bigint'
+        ? `${arg}n`
+        : typeof arg !== 'object' || arg === null || !hasBuiltInToString(arg)
+          ? String(arg)
+          : inspect(arg, { depth: 0 }),
   d: (arg) => (typeof arg === 'bigint' ? `${arg}n` : typeof arg === 'symbol' ? 'NaN' : formatNumber(Number(arg))),
   i: (arg) => (typeof arg === 'bigint' ? `${arg}n` : typeof arg === 'symbol' ? 'NaN' : formatNumber(parseInt(arg, 10))),
   f: (arg) => (typeof arg === 'symbol' ? 'NaN' : formatNumber(parseFloat(arg))),
@@ -415,11 +461,14 @@ export function format(args) {
   let out = '';
   if (typeof first === 'string') {
     next = 1;
-    out = args.length === 1 ? first : first.replace(/%([sdifjoOc%])/g, (match, spec) => {
-      if (spec === '%') return '%';
-      if (next >= args.length) return match;
-      return specifiers[spec](args[next++]);
-    });
+    out =
+      args.length === 1
+        ? first
+        : first.replace(/%([sdifjoOc%])/g, (match, spec) => {
+            if (spec === '%') return '%';
+            if (next >= args.length) return match;
+            return specifiers[spec](args[next++]);
+          });
   }
   for (let i = next; i < args.length; i++) {
     const arg = args[i];

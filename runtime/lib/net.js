@@ -6,16 +6,28 @@ import { StreamServer, StreamSocket, checkPort } from './stream-server.js';
 const prim = primordials.net;
 
 class Socket extends StreamSocket {
-  constructor(id) { super(id, prim); }
+  constructor(id) {
+    super(id, prim);
+  }
   // Half-close: sends FIN after queued data; reading goes on.
-  end() { prim.shutdown(this.id); }
-  address() { return prim.address(this.id); }
-  remoteAddress() { return prim.remoteAddress(this.id); }
+  end() {
+    prim.shutdown(this.id);
+  }
+  address() {
+    return prim.address(this.id);
+  }
+  remoteAddress() {
+    return prim.remoteAddress(this.id);
+  }
 }
 
 class Server extends StreamServer {
-  constructor(handler) { super(handler, 'net.createServer'); }
-  wrapConnection(id) { return new Socket(id); }
+  constructor(handler) {
+    super(handler, 'net.createServer');
+  }
+  wrapConnection(id) {
+    return new Socket(id);
+  }
 }
 
 globalThis.net = {
@@ -23,5 +35,7 @@ globalThis.net = {
   Socket,
   createServer: (handler) => new Server(handler),
   // Extension: a connected client Socket.
-  connect(port, host = '127.0.0.1') { return new Socket(prim.connect(String(host), checkPort(port))); },
+  connect(port, host = '127.0.0.1') {
+    return new Socket(prim.connect(String(host), checkPort(port)));
+  },
 };

@@ -12,7 +12,10 @@ function hrtime(previous) {
   if (Array.isArray(previous)) {
     seconds -= previous[0];
     nanos -= previous[1];
-    if (nanos < 0) { seconds -= 1; nanos += 1e9; }
+    if (nanos < 0) {
+      seconds -= 1;
+      nanos += 1e9;
+    }
   }
   return [seconds, nanos];
 }
@@ -26,8 +29,12 @@ function writer(fd) {
     if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
       throw typeError('The "chunk" argument must be of type string or an instance of Uint8Array');
     }
-    if (typeof chunk === 'string' && encoding !== undefined && encoding !== null &&
-        !/^utf-?8$/i.test(String(encoding))) {
+    if (
+      typeof chunk === 'string' &&
+      encoding !== undefined &&
+      encoding !== null &&
+      !/^utf-?8$/i.test(String(encoding))
+    ) {
       const message = `Unknown encoding: ${String(encoding)} (only utf8 is supported)`;
       throw typeError(message, 'ERR_UNKNOWN_ENCODING');
     }
@@ -51,7 +58,9 @@ export const process = {
     if (code !== undefined) process.exitCode = code;
     prim.exit(exitCode ?? 0);
   },
-  get exitCode() { return exitCode; },
+  get exitCode() {
+    return exitCode;
+  },
   set exitCode(code) {
     if (code === undefined) return;
     if (!Number.isInteger(code)) throw typeError('process.exitCode must be an integer');

@@ -27,11 +27,17 @@ export class StreamSocket {
     this.#id = id;
     this.#prim = prim;
   }
-  get id() { return this.#id; }
+  get id() {
+    return this.#id;
+  }
   // Available data as a String (UTF-8; a character split across packets is held until whole), or null at EOF.
-  read() { return this.#prim.read(this.#id); }
+  read() {
+    return this.#prim.read(this.#id);
+  }
   // Available data as a Uint8Array, or null at EOF.
-  readBytes() { return this.#prim.readBytes(this.#id); }
+  readBytes() {
+    return this.#prim.readBytes(this.#id);
+  }
   // Writes a String or Uint8Array; blocks this fiber only while the kernel will not take more.
   write(data) {
     if (typeof data !== 'string' && !ArrayBuffer.isView(data)) {
@@ -53,7 +59,11 @@ function reportFailure(what, error) {
     console.error(`${what}:`, error);
   } catch {
     let text;
-    try { text = String(error); } catch { text = `<unprintable ${typeof error}>`; }
+    try {
+      text = String(error);
+    } catch {
+      text = `<unprintable ${typeof error}>`;
+    }
     primordials.console.write(2, `${what}: ${text}\n`);
   }
 }
@@ -72,7 +82,11 @@ function serveConnection(id, wrap, handler) {
     } catch (error) {
       reportFailure('connection handler failed', error);
     } finally {
-      try { socket ? socket.close() : tcp.close(id); } catch { /* already closed */ }
+      try {
+        socket ? socket.close() : tcp.close(id);
+      } catch {
+        /* already closed */
+      }
     }
   });
 }
@@ -82,7 +96,7 @@ function serveConnection(id, wrap, handler) {
 export class StreamServer {
   #handler;
   #id = null;
-  #state = 'idle';  // 'idle' -> 'binding' (resolving the host) -> 'listening'
+  #state = 'idle'; // 'idle' -> 'binding' (resolving the host) -> 'listening'
   closed = false;
   constructor(handler, what) {
     if (typeof handler !== 'function') throw typeError(`${what} expects a connection handler`);
@@ -103,7 +117,8 @@ export class StreamServer {
       this.#state = 'idle';
       throw error;
     }
-    if (this.closed) {  // close() came while the host was being resolved
+    if (this.closed) {
+      // close() came while the host was being resolved
       tcp.close(id);
       return;
     }
@@ -126,7 +141,9 @@ export class StreamServer {
       serveConnection(id, (tcpId) => this.wrapConnection(tcpId), this.#handler);
     }
   }
-  address() { return this.#id === null ? null : tcp.address(this.#id); }
+  address() {
+    return this.#id === null ? null : tcp.address(this.#id);
+  }
   close() {
     if (this.closed) return;
     this.closed = true;

@@ -13,14 +13,22 @@ const TIMEOUT_MAX = 2 ** 31 - 1;
 
 let nextSeq = 1;
 let nextId = 1;
-const heap = [];  // binary min-heap by (due, seq)
-let keptAlive = 0;  // timers in the heap that keep the process alive (not unref'd)
+const heap = []; // binary min-heap by (due, seq)
+let keptAlive = 0; // timers in the heap that keep the process alive (not unref'd)
 let dispatcherRunning = false;
-let dispatcherDue = Infinity;  // when the dispatcher's current wait ends
+let dispatcherDue = Infinity; // when the dispatcher's current wait ends
 let dispatcherKeepsAlive = false;
 
-function before(a, b) { return a.due < b.due || (a.due === b.due && a.seq < b.seq); }
-function swap(i, j) { const t = heap[i]; heap[i] = heap[j]; heap[j] = t; heap[i].index = i; heap[j].index = j; }
+function before(a, b) {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+function swap(i, j) {
+  const t = heap[i];
+  heap[i] = heap[j];
+  heap[j] = t;
+  heap[i].index = i;
+  heap[j].index = j;
+}
 function siftUp(i) {
   while (i > 0) {
     const parent = (i - 1) >> 1;
@@ -70,7 +78,7 @@ function insert(timer) {
 // Wakes the dispatcher if its current wait is now wrong: too late, or not keeping the process alive when a
 // timer needs it to (or the other way round).
 function replan() {
-  if (heap.length === 0 || heap[0].due < dispatcherDue || (keptAlive > 0) !== dispatcherKeepsAlive) alarm.interrupt();
+  if (heap.length === 0 || heap[0].due < dispatcherDue || keptAlive > 0 !== dispatcherKeepsAlive) alarm.interrupt();
 }
 
 function cancel(timer) {
@@ -109,7 +117,10 @@ function clampDelay(ms) {
   let delay = Number(ms);
   if (!(delay >= 1 && delay <= TIMEOUT_MAX)) {
     if (delay > TIMEOUT_MAX) {
-      primordials.console.write(2, `(corojs:${process.pid}) TimeoutOverflowWarning: ${delay} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.\n`);
+      primordials.console.write(
+        2,
+        `(corojs:${process.pid}) TimeoutOverflowWarning: ${delay} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.\n`,
+      );
     }
     delay = 1;
   }
@@ -128,9 +139,15 @@ class Timeout {
     this.due = now() + delay;
     insert(this);
   }
-  hasRef() { return this.keepsAlive; }
-  ref() { return this.#setKeepsAlive(true); }
-  unref() { return this.#setKeepsAlive(false); }
+  hasRef() {
+    return this.keepsAlive;
+  }
+  ref() {
+    return this.#setKeepsAlive(true);
+  }
+  unref() {
+    return this.#setKeepsAlive(false);
+  }
   #setKeepsAlive(keep) {
     const change = keep !== this.keepsAlive && this.index >= 0;
     this.keepsAlive = keep;
@@ -146,11 +163,16 @@ class Timeout {
     insert(this);
     return this;
   }
-  close() { cancel(this); return this; }
-  [Symbol.toPrimitive]() { return this.id; }
+  close() {
+    cancel(this);
+    return this;
+  }
+  [Symbol.toPrimitive]() {
+    return this.id;
+  }
 }
 
-const byId = new Map();  // numeric ids (Timeout's primitive value) for clearTimeout(Number(t))
+const byId = new Map(); // numeric ids (Timeout's primitive value) for clearTimeout(Number(t))
 
 function checked(callback) {
   if (typeof callback !== 'function') {
@@ -164,7 +186,10 @@ function start(callback, delay, repeat, args) {
   byId.set(timer.id, timer);
   if (!repeat) {
     const { callback: fn } = timer;
-    timer.callback = (...a) => { byId.delete(timer.id); fn(...a); };
+    timer.callback = (...a) => {
+      byId.delete(timer.id);
+      fn(...a);
+    };
   }
   return timer;
 }

@@ -9,7 +9,9 @@ const prim = primordials.tls;
 
 // Sends close_notify when closed.
 class TlsSocket extends StreamSocket {
-  constructor(id) { super(id, prim); }
+  constructor(id) {
+    super(id, prim);
+  }
 }
 
 // The accept loop and connection fibers are stream-server.js's; each connection's handshake runs

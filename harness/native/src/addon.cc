@@ -71,7 +71,8 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
   options.server_pid = static_cast<int>(NumberOr(o, "serverPid", 0));
   if (options.port <= 0 || options.port > 65535 || options.connections < 1 || options.duration_s <= 0 ||
       (options.protocol != "echo" && options.protocol != "http")) {
-    Napi::RangeError::New(env, "runLoad: needs a port, connections >= 1, durationS > 0 and protocol echo|http").ThrowAsJavaScriptException();
+    Napi::RangeError::New(env, "runLoad: needs a port, connections >= 1, durationS > 0 and protocol echo|http")
+        .ThrowAsJavaScriptException();
     return env.Undefined();
   }
   corojs::lab::LoadResult r = corojs::lab::RunLoad(options);

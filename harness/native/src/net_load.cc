@@ -268,7 +268,10 @@ void Run::Flush(Slot& s) {
 bool Run::Consume(Slot& s, const uint8_t* data, size_t n) {
   while (n > 0) {
     if (!s.has_op || s.state != Slot::State::kBusy) {
-      Fail(s, std::to_string(n) + " unexpected byte(s) from the server on connection " + std::to_string(s.id) + " with no request outstanding", true);
+      Fail(s,
+           std::to_string(n) + " unexpected byte(s) from the server on connection " + std::to_string(s.id) +
+               " with no request outstanding",
+           true);
       return false;
     }
     size_t used = 0;
@@ -312,7 +315,8 @@ void Run::Receive(Slot& s) {
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     std::string where = s.has_op ? ": " + s.check->Progress() : "";
-    return Fail(s, (n == 0 ? std::string("connection closed by the server") : std::string("recv: ") + strerror(errno)) + where);
+    return Fail(
+        s, (n == 0 ? std::string("connection closed by the server") : std::string("recv: ") + strerror(errno)) + where);
   }
 }
 
@@ -335,8 +339,7 @@ void Run::Complete(Slot& s) {
 
 void Run::OnEvent(Slot& s, uint32_t events) {
   switch (s.state) {
-    case Slot::State::kClosed:
-      return;
+    case Slot::State::kClosed: return;
     case Slot::State::kConnecting: {
       int error = 0;
       socklen_t len = sizeof error;
@@ -345,8 +348,7 @@ void Run::OnEvent(Slot& s, uint32_t events) {
       if (events & (EPOLLOUT | EPOLLIN)) Connected(s);
       return;
     }
-    case Slot::State::kHandshaking:
-      return Handshake(s);
+    case Slot::State::kHandshaking: return Handshake(s);
     case Slot::State::kIdle:
     case Slot::State::kBusy:
       if (events & EPOLLOUT) Flush(s);
@@ -482,7 +484,8 @@ LoadResult Run::Go() {
     // Long-lived connections (and their handshakes) are set up before the schedule starts.
     for (Slot& s : slots_) Open(s);
     double give_up = NowNs() + 10e9;
-    while (free_.size() + std::count_if(slots_.begin(), slots_.end(), [](const Slot& s) { return s.dead; }) < slots_.size()) {
+    while (free_.size() + std::count_if(slots_.begin(), slots_.end(), [](const Slot& s) { return s.dead; }) <
+           slots_.size()) {
       double now = NowNs();
       if (now > give_up) {
         r_.errors++;
@@ -518,14 +521,17 @@ LoadResult Run::Go() {
     snprintf(drain, sizeof drain, "%.1f s", o_.drain_s);
     r_.errors += busy_;
     if (r_.first_error.empty())
-      r_.first_error = std::to_string(busy_) + " operation(s) unanswered " + drain + " after the window (connection " + std::to_string(s.id) +
-                       ": " + (s.state == Slot::State::kBusy ? s.check->Progress() : std::string("connection not established")) + ")";
+      r_.first_error =
+          std::to_string(busy_) + " operation(s) unanswered " + drain + " after the window (connection " +
+          std::to_string(s.id) + ": " +
+          (s.state == Slot::State::kBusy ? s.check->Progress() : std::string("connection not established")) + ")";
     break;
   }
   if (r_.unsent > 0) {
     r_.errors++;
     if (r_.first_error.empty())
-      r_.first_error = "the server fell behind the offered rate: " + std::to_string(r_.unsent) + " arrival(s) never found a free connection";
+      r_.first_error = "the server fell behind the offered rate: " + std::to_string(r_.unsent) +
+                       " arrival(s) never found a free connection";
   }
   for (Slot& s : slots_) CloseSocket(s);
   close(timer_);

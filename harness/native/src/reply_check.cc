@@ -18,7 +18,8 @@ class EchoCheck : public ReplyCheck {
   }
 
   const std::string& Begin(uint64_t index) override {
-    for (size_t b = 0; b < std::min<size_t>(4, message_.size()); b++) message_[b] = static_cast<char>((index >> (8 * b)) & 0xff);
+    for (size_t b = 0; b < std::min<size_t>(4, message_.size()); b++)
+      message_[b] = static_cast<char>((index >> (8 * b)) & 0xff);
     index_ = index;
     received_ = 0;
     return message_;
@@ -39,7 +40,8 @@ class EchoCheck : public ReplyCheck {
   }
 
   std::string Progress() const override {
-    return "echo of message " + std::to_string(index_) + " had " + std::to_string(received_) + " of " + std::to_string(message_.size()) + " bytes";
+    return "echo of message " + std::to_string(index_) + " had " + std::to_string(received_) + " of " +
+           std::to_string(message_.size()) + " bytes";
   }
 
  private:
@@ -71,7 +73,8 @@ class HttpCheck : public ReplyCheck {
       size_t end = head_.find("\r\n\r\n", before >= 3 ? before - 3 : 0);
       if (end == std::string::npos) {
         *used = n;
-        if (head_.size() > kMaxHead) return Wrong(why, "malformed response: no end of headers in " + std::to_string(head_.size()) + " bytes");
+        if (head_.size() > kMaxHead)
+          return Wrong(why, "malformed response: no end of headers in " + std::to_string(head_.size()) + " bytes");
         return Status::kIncomplete;
       }
       pos = end + 4 - before;
@@ -86,7 +89,8 @@ class HttpCheck : public ReplyCheck {
     size_t take = std::min(n - pos, content_length_ - body_received_);
     if (memcmp(data + pos, body_.data() + body_received_, take) != 0) {
       *used = pos + take;
-      return Wrong(why, "wrong body: expected \"" + body_ + "\", got \"" + std::string(reinterpret_cast<const char*>(data + pos), take) + "\"");
+      return Wrong(why, "wrong body: expected \"" + body_ + "\", got \"" +
+                            std::string(reinterpret_cast<const char*>(data + pos), take) + "\"");
     }
     body_received_ += take;
     *used = pos + take;
@@ -120,7 +124,8 @@ class HttpCheck : public ReplyCheck {
       std::string line = head_.substr(at, end - at);
       at = end + 2;
       size_t colon = line.find(':');
-      if (colon == std::string::npos || colon == 0) return Wrong(why, "malformed response: header line \"" + line.substr(0, 80) + "\"");
+      if (colon == std::string::npos || colon == 0)
+        return Wrong(why, "malformed response: header line \"" + line.substr(0, 80) + "\"");
       std::string name = line.substr(0, colon);
       std::string value = line.substr(colon + 1);
       value.erase(0, value.find_first_not_of(' '));
@@ -137,7 +142,8 @@ class HttpCheck : public ReplyCheck {
     }
     if (!have_length) return Wrong(why, "malformed response: no Content-Length");
     if (content_length_ != body_.size())
-      return Wrong(why, "wrong body length: Content-Length " + std::to_string(content_length_) + ", expected " + std::to_string(body_.size()));
+      return Wrong(why, "wrong body length: Content-Length " + std::to_string(content_length_) + ", expected " +
+                            std::to_string(body_.size()));
     return Status::kIncomplete;
   }
 

@@ -2,10 +2,10 @@
 // handoff.
 #include "switch_ladder.h"
 
-#include <boost/context/detail/fcontext.hpp>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <boost/context/detail/fcontext.hpp>
 
 #include <chrono>
 #include <thread>

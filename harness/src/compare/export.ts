@@ -4,7 +4,10 @@
 import type { ResultFile } from '../results/schema.js';
 import { median, metricsOf, type Metric } from './metrics.js';
 
-export type BencherMetricFormat = Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>>;
+export type BencherMetricFormat = Record<
+  string,
+  Record<string, { value: number; lower_value?: number; upper_value?: number }>
+>;
 
 export interface ActionBenchmarkEntry {
   name: string;
@@ -16,7 +19,13 @@ export interface ActionBenchmarkEntry {
 
 // A measure slug from a unit: lower case, [a-z0-9-], at most 64 characters (BMF's limit for slugs).
 export function measureSlug(unit: string): string {
-  return unit.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 64) || 'value';
+  return (
+    unit
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 64) || 'value'
+  );
 }
 
 const headline = (file: ResultFile): Metric[] => metricsOf(file).filter((m) => m.headline && m.samples.length > 0);
@@ -24,7 +33,13 @@ const headline = (file: ResultFile): Metric[] => metricsOf(file).filter((m) => m
 export function toBencher(file: ResultFile): BencherMetricFormat {
   const out: BencherMetricFormat = {};
   for (const m of headline(file)) {
-    out[m.name] = { [measureSlug(m.unit)]: { value: median(m.samples), lower_value: Math.min(...m.samples), upper_value: Math.max(...m.samples) } };
+    out[m.name] = {
+      [measureSlug(m.unit)]: {
+        value: median(m.samples),
+        lower_value: Math.min(...m.samples),
+        upper_value: Math.max(...m.samples),
+      },
+    };
   }
   return out;
 }
@@ -41,7 +56,10 @@ function entry(m: Metric, file: ResultFile): ActionBenchmarkEntry {
   };
 }
 
-export function toActionBenchmark(file: ResultFile): { customBiggerIsBetter: ActionBenchmarkEntry[]; customSmallerIsBetter: ActionBenchmarkEntry[] } {
+export function toActionBenchmark(file: ResultFile): {
+  customBiggerIsBetter: ActionBenchmarkEntry[];
+  customSmallerIsBetter: ActionBenchmarkEntry[];
+} {
   const metrics = headline(file);
   return {
     customBiggerIsBetter: metrics.filter((m) => m.higherIsBetter).map((m) => entry(m, file)),

@@ -14,7 +14,11 @@ export function recordedErrors(file: ResultFile): string[] {
 
 // One line per headline metric of `before` that `after` lacks, saying which of its measurements is missing
 // or invalid in `afterFile`.
-export function missingHeadlines(before: readonly Metric[], after: readonly Metric[], afterFile: Pick<ResultFile, 'workloads' | 'switch_ladder'>): string[] {
+export function missingHeadlines(
+  before: readonly Metric[],
+  after: readonly Metric[],
+  afterFile: Pick<ResultFile, 'workloads' | 'switch_ladder'>,
+): string[] {
   const present = new Set(after.map((m) => m.name));
   return before
     .filter((m) => m.headline && !present.has(m.name))
@@ -26,10 +30,14 @@ export function missingHeadlines(before: readonly Metric[], after: readonly Metr
 
 // --ab: CoroJS points neither build measured validly. No metric exists on either side, so without this the
 // gate would not see them at all; a gated one cannot be tested (a --strict failure), naming the new side's reason.
-export function invalidInBoth(file: Pick<ResultFile, 'workloads'> & { ab?: Pick<ResultFile, 'workloads'> }): Array<{ metric: string; why: string }> {
+export function invalidInBoth(
+  file: Pick<ResultFile, 'workloads'> & { ab?: Pick<ResultFile, 'workloads'> },
+): Array<{ metric: string; why: string }> {
   const out: Array<{ metric: string; why: string }> = [];
   const closed = (w: WorkloadResult): boolean => w.runtime === 'corojs' && w.mode === 'closed';
-  const oldValid = new Set((file.ab?.workloads ?? []).filter((w) => closed(w) && w.valid && w.samples.length).map(abMetricName));
+  const oldValid = new Set(
+    (file.ab?.workloads ?? []).filter((w) => closed(w) && w.valid && w.samples.length).map(abMetricName),
+  );
   for (const w of file.workloads.filter((p) => closed(p) && !(p.valid && p.samples.length))) {
     const metric = abMetricName(w);
     if (oldValid.has(metric) || notGatedReason(metric)) continue;

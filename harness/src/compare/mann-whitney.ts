@@ -31,8 +31,12 @@ function exactUCounts(m: number, n: number): number[] {
     const a = counts(i - 1, j);
     const b = counts(i, j - 1);
     const out = new Array<number>(i * j + 1).fill(0);
-    a.forEach((c, u) => { out[u + j] += c; });
-    b.forEach((c, u) => { out[u] += c; });
+    a.forEach((c, u) => {
+      out[u + j] += c;
+    });
+    b.forEach((c, u) => {
+      out[u] += c;
+    });
     memo.set(key, out);
     return out;
   };
@@ -41,8 +45,12 @@ function exactUCounts(m: number, n: number): number[] {
 
 function normalCdf(z: number): number {
   // Abramowitz-Stegun 7.1.26 on erf; ample for a p-value.
-  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
-  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(z * z) / 2);
+  const t = 1 / (1 + (0.3275911 * Math.abs(z)) / Math.SQRT2);
+  const erf =
+    1 -
+    t *
+      (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+      Math.exp(-(z * z) / 2);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 

@@ -39,14 +39,29 @@ export function relativeShift(a: readonly number[], b: readonly number[]): numbe
 
 // The gate's decision that `next` is worse than `base`: significant and moved by at least `bar`, downwards for
 // higher-is-better metrics, upwards for the others.
-export function flagsWorse(base: readonly number[], next: readonly number[], alpha: number, bar: number, higherIsBetter: boolean): boolean {
+export function flagsWorse(
+  base: readonly number[],
+  next: readonly number[],
+  alpha: number,
+  bar: number,
+  higherIsBetter: boolean,
+): boolean {
   const shift = relativeShift(base, next);
-  return higherIsBetter ? shift <= -bar && mannWhitneyLess(base, next) <= alpha : shift >= bar && mannWhitneyLess(next, base) <= alpha;
+  return higherIsBetter
+    ? shift <= -bar && mannWhitneyLess(base, next) <= alpha
+    : shift >= bar && mannWhitneyLess(next, base) <= alpha;
 }
 
 function seededNormals(seed: number, count: number): number[] {
   let s = seed >>> 0;
-  const uniform = (): number => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return (s + 0.5) / 4294967296; };
+  const uniform = (): number => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s + 0.5) / 4294967296;
+  };
   return Array.from({ length: count }, () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
 }
 
@@ -56,7 +71,15 @@ const draws = new Map<string, number[]>();
 // Fraction of simulated runs the gate flags when the truth is a change `d` for the worse: m base and n new
 // repetitions, each scattering normally with relative noise `noise` (the same draws for every d, so power is
 // monotone in d). The same decision as flagsWorse, computed without allocations: it runs ~10^4 times per metric.
-function power(d: number, noise: number, m: number, n: number, alpha: number, bar: number, higherIsBetter: boolean): number {
+function power(
+  d: number,
+  noise: number,
+  m: number,
+  n: number,
+  alpha: number,
+  bar: number,
+  higherIsBetter: boolean,
+): number {
   const key = `${m},${n}`;
   let z = draws.get(key);
   if (!z) draws.set(key, (z = seededNormals(12345, TRIALS * (m + n))));
@@ -87,7 +110,14 @@ function power(d: number, noise: number, m: number, n: number, alpha: number, ba
 
 // The smallest relative change for the worse (a loss of higher-is-better metrics, a rise of the others) that
 // the gate detects with POWER, or null when not even a 2x slowdown is or the repetitions cannot reach alpha.
-export function detectableChange(noise: number, m: number, n: number, alpha: number, bar: number, higherIsBetter = true): number | null {
+export function detectableChange(
+  noise: number,
+  m: number,
+  n: number,
+  alpha: number,
+  bar: number,
+  higherIsBetter = true,
+): number | null {
   if (m < 2 || n < 1 || smallestP(m, n) > alpha) return null;
   if (noise === 0) return bar; // deterministic: every repetition moves by exactly the change
   if (power(maxDetectable(higherIsBetter), noise, m, n, alpha, bar, higherIsBetter) < POWER) return null;
@@ -95,7 +125,8 @@ export function detectableChange(noise: number, m: number, n: number, alpha: num
   let hi = maxDetectable(higherIsBetter);
   while (hi - lo > 0.0025) {
     const mid = (lo + hi) / 2;
-    if (power(mid, noise, m, n, alpha, bar, higherIsBetter) >= POWER) hi = mid; else lo = mid;
+    if (power(mid, noise, m, n, alpha, bar, higherIsBetter) >= POWER) hi = mid;
+    else lo = mid;
   }
   return Math.max(hi, bar);
 }
@@ -112,11 +143,16 @@ export function sampleShape(samples: readonly number[], minEffect: number): stri
   if (n >= 5) {
     let rising = true;
     let falling = true;
-    for (let i = 1; i < n; i++) { rising &&= samples[i]! > samples[i - 1]!; falling &&= samples[i]! < samples[i - 1]!; }
-    if ((rising || falling) && (sorted[n - 1]! - sorted[0]!) / mid >= minEffect) return `drift (${rising ? 'rising' : 'falling'} over ${n} repetitions)`;
+    for (let i = 1; i < n; i++) {
+      rising &&= samples[i]! > samples[i - 1]!;
+      falling &&= samples[i]! < samples[i - 1]!;
+    }
+    if ((rising || falling) && (sorted[n - 1]! - sorted[0]!) / mid >= minEffect)
+      return `drift (${rising ? 'rising' : 'falling'} over ${n} repetitions)`;
   }
   let best = { gap: 0, at: 0 };
-  for (let i = 2; i <= n - 2; i++) if (sorted[i]! - sorted[i - 1]! > best.gap) best = { gap: sorted[i]! - sorted[i - 1]!, at: i };
+  for (let i = 2; i <= n - 2; i++)
+    if (sorted[i]! - sorted[i - 1]! > best.gap) best = { gap: sorted[i]! - sorted[i - 1]!, at: i };
   if (best.at === 0) return null;
   const lowSpread = sorted[best.at - 1]! - sorted[0]!;
   const highSpread = sorted[n - 1]! - sorted[best.at]!;

@@ -43,11 +43,13 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 async function runAutocannon(config: HttpLoadConfig): Promise<HttpLoadResult> {
   const run = (duration: number): Promise<AutocannonResult> =>
     new Promise((resolve, reject) => {
-      autocannon({ url: config.url, connections: config.connections, duration, expectBody: 'hello world' }, (error, result) =>
-        error ? reject(error) : resolve(result));
+      autocannon(
+        { url: config.url, connections: config.connections, duration, expectBody: 'hello world' },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
     });
   if (config.warmupS > 0) await run(config.warmupS);
-  const serverTicks = (): number => (config.serverPid ? readProcSnapshot(config.serverPid)?.cpuTicks ?? NaN : NaN);
+  const serverTicks = (): number => (config.serverPid ? (readProcSnapshot(config.serverPid)?.cpuTicks ?? NaN) : NaN);
   const cpuBefore = process.cpuUsage();
   const serverBefore = serverTicks();
   const startedAt = performance.now();
@@ -71,7 +73,8 @@ async function runAutocannon(config: HttpLoadConfig): Promise<HttpLoadResult> {
     out.serverCpuS = serverCpuS;
     out.serverCpuPct = Math.round((serverCpuS / seconds) * 1000) / 10;
   }
-  if (out.errors || out.mismatches) out.firstError = `errors ${result.errors}, timeouts ${result.timeouts}, non2xx ${result.non2xx}, wrong bodies ${result.mismatches}`;
+  if (out.errors || out.mismatches)
+    out.firstError = `errors ${result.errors}, timeouts ${result.timeouts}, non2xx ${result.non2xx}, wrong bodies ${result.mismatches}`;
   return out;
 }
 

@@ -38,12 +38,15 @@ function connect(config: LoadConfig, connection: number): Promise<net.Socket> {
     }
     const names = config.tls?.servernames ?? ['localhost'];
     const servername = names[connection % names.length]!;
-    const socket = tls.connect({ port: config.port, host: config.host, servername, ca: config.tls?.ca, rejectUnauthorized: true }, () => {
-      // The SNI answer check: the certificate presented must be the one for the name asked.
-      const cn = socket.getPeerCertificate().subject?.CN;
-      if (cn !== servername) reject(new Error(`SNI: asked ${servername}, got certificate for ${String(cn)}`));
-      else resolve(socket);
-    });
+    const socket = tls.connect(
+      { port: config.port, host: config.host, servername, ca: config.tls?.ca, rejectUnauthorized: true },
+      () => {
+        // The SNI answer check: the certificate presented must be the one for the name asked.
+        const cn = socket.getPeerCertificate().subject?.CN;
+        if (cn !== servername) reject(new Error(`SNI: asked ${servername}, got certificate for ${String(cn)}`));
+        else resolve(socket);
+      },
+    );
     socket.setNoDelay(true);
     socket.once('error', reject);
   });
@@ -53,7 +56,10 @@ function connect(config: LoadConfig, connection: number): Promise<net.Socket> {
 class EchoChannel {
   #pending: { resolve: (reply: Buffer) => void; reject: (error: Error) => void } | null = null;
   #failure: Error | null = null;
-  constructor(readonly socket: net.Socket, readonly reassembler: EchoReassembler) {
+  constructor(
+    readonly socket: net.Socket,
+    readonly reassembler: EchoReassembler,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       const message = this.reassembler.push(chunk);
       if (message && this.#pending) {
@@ -94,7 +100,12 @@ function waitUntil(targetNs: number): Promise<void> {
   });
 }
 
-async function steadyConnection(config: LoadConfig, state: RunState, connection: number, plan: RatePlan | null): Promise<void> {
+async function steadyConnection(
+  config: LoadConfig,
+  state: RunState,
+  connection: number,
+  plan: RatePlan | null,
+): Promise<void> {
   let socket: net.Socket;
   try {
     socket = await connect(config, connection);
@@ -185,9 +196,12 @@ export async function runEchoLoad(config: LoadConfig): Promise<LoadResult> {
     lag: createLatencyHistogram(),
   };
   const plan: RatePlan | null =
-    config.mode === 'open' ? { startNs: startNs + 50e6, ratePerS: config.ratePerS ?? 1000, connections: config.connections } : null;
+    config.mode === 'open'
+      ? { startNs: startNs + 50e6, ratePerS: config.ratePerS ?? 1000, connections: config.connections }
+      : null;
   // The generator's and the server's CPU are read at the window's edges (timers), like the native generator.
-  const serverCpuS = (): number => (config.serverPid ? (readProcSnapshot(config.serverPid)?.cpuTicks ?? NaN) / 100 : NaN);
+  const serverCpuS = (): number =>
+    config.serverPid ? (readProcSnapshot(config.serverPid)?.cpuTicks ?? NaN) / 100 : NaN;
   let cpuAtMeasure = process.cpuUsage();
   let serverAtMeasure = NaN;
   let window = { cpuS: NaN, serverCpuS: NaN, elapsedS: config.durationS };
@@ -197,10 +211,17 @@ export async function runEchoLoad(config: LoadConfig): Promise<LoadResult> {
     serverAtMeasure = serverCpuS();
     openedAt = nowNs();
   }, config.warmupS * 1000);
-  const endTimer = setTimeout(() => {
-    const cpu = process.cpuUsage(cpuAtMeasure);
-    window = { cpuS: (cpu.user + cpu.system) / 1e6, serverCpuS: serverCpuS() - serverAtMeasure, elapsedS: (nowNs() - openedAt) / 1e9 };
-  }, (config.warmupS + config.durationS) * 1000);
+  const endTimer = setTimeout(
+    () => {
+      const cpu = process.cpuUsage(cpuAtMeasure);
+      window = {
+        cpuS: (cpu.user + cpu.system) / 1e6,
+        serverCpuS: serverCpuS() - serverAtMeasure,
+        elapsedS: (nowNs() - openedAt) / 1e9,
+      };
+    },
+    (config.warmupS + config.durationS) * 1000,
+  );
   const workers = Array.from({ length: config.connections }, (_, k) =>
     config.pattern === 'handshake' ? handshakeLoop(config, state, k) : steadyConnection(config, state, k, plan),
   );
@@ -209,7 +230,11 @@ export async function runEchoLoad(config: LoadConfig): Promise<LoadResult> {
   clearTimeout(endTimer);
   if (Number.isNaN(window.cpuS)) {
     const cpu = process.cpuUsage(cpuAtMeasure);
-    window = { cpuS: (cpu.user + cpu.system) / 1e6, serverCpuS: serverCpuS() - serverAtMeasure, elapsedS: (nowNs() - openedAt) / 1e9 };
+    window = {
+      cpuS: (cpu.user + cpu.system) / 1e6,
+      serverCpuS: serverCpuS() - serverAtMeasure,
+      elapsedS: (nowNs() - openedAt) / 1e9,
+    };
   }
   const elapsedS = config.durationS;
   const result: LoadResult = {

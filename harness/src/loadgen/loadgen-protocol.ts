@@ -39,9 +39,15 @@ export interface LoadResult {
 }
 
 // Server CPU figures over a window from CPU seconds and answered operations.
-export function serverCpuFigures(serverCpuS: number, elapsedS: number, completed: number): Pick<LoadResult, 'serverCpuPct' | 'serverCpuUsPerOp'> {
+export function serverCpuFigures(
+  serverCpuS: number,
+  elapsedS: number,
+  completed: number,
+): Pick<LoadResult, 'serverCpuPct' | 'serverCpuUsPerOp'> {
   if (!(serverCpuS >= 0) || !(elapsedS > 0)) return {};
-  const out: Pick<LoadResult, 'serverCpuPct' | 'serverCpuUsPerOp'> = { serverCpuPct: Math.round((serverCpuS / elapsedS) * 1000) / 10 };
+  const out: Pick<LoadResult, 'serverCpuPct' | 'serverCpuUsPerOp'> = {
+    serverCpuPct: Math.round((serverCpuS / elapsedS) * 1000) / 10,
+  };
   if (completed > 0) out.serverCpuUsPerOp = Math.round((serverCpuS * 1e6 * 100) / completed) / 100;
   return out;
 }

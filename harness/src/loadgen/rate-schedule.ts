@@ -23,6 +23,15 @@ export function arrivalsDueBy(plan: RatePlan, nowNs: number): number {
 // delay in sending, counted from max(intended send, the moment the connection became free): a slow reply that
 // holds the connection is the server's latency, not the generator's lag. Lag must stay small or the run
 // measures the generator.
-export function latencies(intendedNs: number, actualSendNs: number, replyNs: number, connectionFreeNs = -Infinity): { correctedNs: number; uncorrectedNs: number; lagNs: number } {
-  return { correctedNs: replyNs - intendedNs, uncorrectedNs: replyNs - actualSendNs, lagNs: Math.max(0, actualSendNs - Math.max(intendedNs, connectionFreeNs)) };
+export function latencies(
+  intendedNs: number,
+  actualSendNs: number,
+  replyNs: number,
+  connectionFreeNs = -Infinity,
+): { correctedNs: number; uncorrectedNs: number; lagNs: number } {
+  return {
+    correctedNs: replyNs - intendedNs,
+    uncorrectedNs: replyNs - actualSendNs,
+    lagNs: Math.max(0, actualSendNs - Math.max(intendedNs, connectionFreeNs)),
+  };
 }

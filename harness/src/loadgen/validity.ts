@@ -35,8 +35,10 @@ export function loadInvalidReason(m: LoadFigures, mode: 'closed' | 'open'): stri
   if (mode === 'closed') {
     const server = m.serverCpuPct;
     if (server === undefined || server < SERVER_BOUND_MIN_PCT || m.generatorCpuPct >= GENERATOR_MAX_PCT) {
-      return `not server-bound: server ${server === undefined ? 'CPU not measured' : pct(server)} of its core (needs >= ${SERVER_BOUND_MIN_PCT}%), ` +
-        `${m.generator} ${pct(m.generatorCpuPct)} of its own (needs < ${GENERATOR_MAX_PCT}%)`;
+      return (
+        `not server-bound: server ${server === undefined ? 'CPU not measured' : pct(server)} of its core (needs >= ${SERVER_BOUND_MIN_PCT}%), ` +
+        `${m.generator} ${pct(m.generatorCpuPct)} of its own (needs < ${GENERATOR_MAX_PCT}%)`
+      );
     }
   } else return scheduleMissed(m);
   return undefined;
@@ -48,7 +50,11 @@ export function scheduleMissed(m: LoadFigures): string | undefined {
   if ((m.lagP99Us ?? 0) > MAX_SEND_LAG_P99_US) {
     return `${m.generator} behind its schedule: send lag p99 ${m.lagP99Us} us (limit ${MAX_SEND_LAG_P99_US} us), ${m.generator} ${pct(m.generatorCpuPct)} CPU`;
   }
-  if (m.ratePerS && m.throughputPerS !== undefined && Math.abs(m.throughputPerS / m.ratePerS - 1) > RATE_KEPT_TOLERANCE) {
+  if (
+    m.ratePerS &&
+    m.throughputPerS !== undefined &&
+    Math.abs(m.throughputPerS / m.ratePerS - 1) > RATE_KEPT_TOLERANCE
+  ) {
     return `offered rate not kept: ${Math.round(m.throughputPerS)}/s answered of ${m.ratePerS}/s offered (tolerance ${RATE_KEPT_TOLERANCE * 100}%), ${m.generator} ${pct(m.generatorCpuPct)} CPU`;
   }
   return undefined;

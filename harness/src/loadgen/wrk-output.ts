@@ -57,10 +57,14 @@ export function parseWrkOutput(text: string): WrkReport {
   const latency = /LAB_LATENCY_US p50=(\d+) p90=(\d+) p99=(\d+) p999=(\d+) max=(\d+)/.exec(text);
   const l = latency ? latency.slice(1).map(Number) : [0, 0, 0, 0, 0];
   const ticks = /LAB_CPU_TICKS wrk=(-?\d+) server=(-?\d+) duration_us=(\d+)/.exec(text);
-  const cpu = ticks && Number(ticks[3]) > 0 && Number(ticks[1]) >= 0 && Number(ticks[2]) >= 0
-    ? ((wrk: number, server: number, s: number) => ({ wrkPct: Math.round((wrk / s) * 1000) / 10, serverPct: Math.round((server / s) * 1000) / 10, serverCpuS: server }))(
-        Number(ticks[1]) / CLOCK_TICKS_PER_S, Number(ticks[2]) / CLOCK_TICKS_PER_S, Number(ticks[3]) / 1e6)
-    : undefined;
+  const cpu =
+    ticks && Number(ticks[3]) > 0 && Number(ticks[1]) >= 0 && Number(ticks[2]) >= 0
+      ? ((wrk: number, server: number, s: number) => ({
+          wrkPct: Math.round((wrk / s) * 1000) / 10,
+          serverPct: Math.round((server / s) * 1000) / 10,
+          serverCpuS: server,
+        }))(Number(ticks[1]) / CLOCK_TICKS_PER_S, Number(ticks[2]) / CLOCK_TICKS_PER_S, Number(ticks[3]) / 1e6)
+      : undefined;
   return {
     ...(cpu ? { cpu } : {}),
     requests: Number(total[1]),

@@ -16,18 +16,36 @@ async function freeUdpPort(): Promise<number> {
 }
 
 // Starts dnsmasq with `records` (its --host-record=... style options); resolves its port, pid and a stop function.
-export async function startDnsmasq(records: readonly string[], cpus: string, attempts = 5): Promise<{ port: number; pid: number; stop: () => void }> {
+export async function startDnsmasq(
+  records: readonly string[],
+  cpus: string,
+  attempts = 5,
+): Promise<{ port: number; pid: number; stop: () => void }> {
   let lastError = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = await freeUdpPort();
-    const [file, ...args] = pinned(['/usr/sbin/dnsmasq', '--no-daemon', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', `--port=${port}`,
-      '--listen-address=127.0.0.1', '--bind-interfaces', '--cache-size=0', ...records], cpus);
+    const [file, ...args] = pinned(
+      [
+        '/usr/sbin/dnsmasq',
+        '--no-daemon',
+        '--no-resolv',
+        '--no-hosts',
+        '--conf-file=/dev/null',
+        `--port=${port}`,
+        '--listen-address=127.0.0.1',
+        '--bind-interfaces',
+        '--cache-size=0',
+        ...records,
+      ],
+      cpus,
+    );
     const child = spawn(file!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     registerChild(child);
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const deadline = Date.now() + 5000;
-    while (!/started/.test(stderr) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!/started/.test(stderr) && child.exitCode === null && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     if (/started/.test(stderr)) return { port, pid: child.pid!, stop: () => child.kill('SIGKILL') };
     child.kill('SIGKILL');
     lastError = stderr.trim();

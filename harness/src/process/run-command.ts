@@ -33,7 +33,11 @@ export function firstCpu(list: string): number {
 export function runCommand(argv: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
   const [file, ...args] = pinned(argv, options.cpus);
   return new Promise((resolve) => {
-    const child = spawn(file!, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file!, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     registerChild(child);
     let stdout = '';
     let stderr = '';

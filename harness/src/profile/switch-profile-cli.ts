@@ -25,24 +25,38 @@ function option(name: string, fallback: string): string {
   return at >= 0 && process.argv[at + 1] ? process.argv[at + 1]! : fallback;
 }
 
-interface Run { switches: number; cpuNs: number; parts: Map<string, number> }
+interface Run {
+  switches: number;
+  cpuNs: number;
+  parts: Map<string, number>;
+}
 
 async function runOnce(backend: string, yields: number, periodNs: number | null, dir: string): Promise<Run> {
-  const program = [path.join(root, 'build/corojs'), `--fiber-backend=${backend}`, path.join(root, 'workloads/fiber-micro.mjs'), 'switch', String(yields)];
+  const program = [
+    path.join(root, 'build/corojs'),
+    `--fiber-backend=${backend}`,
+    path.join(root, 'workloads/fiber-micro.mjs'),
+    'switch',
+    String(yields),
+  ];
   const data = path.join(dir, 'perf.data');
   // Unsampled runs count the process's CPU time (task-clock), so other load on the machine does not inflate it.
-  const argv = periodNs ? ['perf', 'record', '-q', '-e', 'cpu-clock', '-c', String(periodNs), '-g', '-o', data, '--', ...program]
+  const argv = periodNs
+    ? ['perf', 'record', '-q', '-e', 'cpu-clock', '-c', String(periodNs), '-g', '-o', data, '--', ...program]
     : ['perf', 'stat', '-x', ',', '-e', 'task-clock', '-o', data, '--', ...program];
   const ran = await runCommand(argv, { timeoutMs: 300_000 });
   const line = ran.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (ran.code !== 0 || !line) throw new Error(`${argv.join(' ')} failed (${ran.code ?? ran.signal}): ${ran.stderr.trim().slice(-400)}`);
+  if (ran.code !== 0 || !line)
+    throw new Error(`${argv.join(' ')} failed (${ran.code ?? ran.signal}): ${ran.stderr.trim().slice(-400)}`);
   const result = JSON.parse(line.slice('RESULT '.length)) as { switches: number; elapsed_ns: number; backend: string };
   if (result.backend !== backend) throw new Error(`asked for the ${backend} backend, ran on ${result.backend}`);
   let parts = new Map<string, number>();
   let cpuNs = NaN;
   if (!periodNs) {
-    const line = readFileSync(data, 'utf8').split('\n').find((l) => l.includes('task-clock'));
-    cpuNs = Number(line?.split(',')[0]) * 1e6;  // msec
+    const line = readFileSync(data, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('task-clock'));
+    cpuNs = Number(line?.split(',')[0]) * 1e6; // msec
     if (!(cpuNs > 0)) throw new Error(`perf stat gave no task-clock: ${line ?? 'nothing'}`);
   } else {
     const script = await runCommand(['perf', 'script', '-i', data, '-F', 'ip,sym'], { timeoutMs: 300_000 });
@@ -58,7 +72,8 @@ async function main(): Promise<void> {
   const repeats = Number(option('repeats', '3'));
   const periodNs = Number(option('period-ns', '500000'));
   const out = path.resolve(option('out', path.join(root, 'results/switch-profile.json')));
-  if (!(yields > 0) || !(repeats >= 1) || !(periodNs > 0)) throw new Error('--switches, --repeats and --period-ns must be positive numbers');
+  if (!(yields > 0) || !(repeats >= 1) || !(periodNs > 0))
+    throw new Error('--switches, --repeats and --period-ns must be positive numbers');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'corojs-switch-profile-'));
   try {
     const perPart = new Map<string, number[]>();
@@ -76,19 +91,32 @@ async function main(): Promise<void> {
       }
       console.error(`switch-profile: repeat ${r + 1}/${repeats} done`);
     }
-    const whatOf = (part: string): string => SWITCH_PARTS.find((p) => p.part === part)?.what ?? 'samples no rule names (V8 internals outside the parts above)';
-    const parts = [...perPart].map(([part, values]) => ({ part, what: whatOf(part), ns_per_switch: Math.round(median(values) * 10) / 10 }));
+    const whatOf = (part: string): string =>
+      SWITCH_PARTS.find((p) => p.part === part)?.what ?? 'samples no rule names (V8 internals outside the parts above)';
+    const parts = [...perPart].map(([part, values]) => ({
+      part,
+      what: whatOf(part),
+      ns_per_switch: Math.round(median(values) * 10) / 10,
+    }));
     const profile: SwitchProfile = {
-      kind: 'switch-profile', version: 1, created: new Date().toISOString(), git_commit: gitCommit(root),
+      kind: 'switch-profile',
+      version: 1,
+      created: new Date().toISOString(),
+      git_commit: gitCommit(root),
       machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length },
       command: `npm run profile:switch -- --backend ${backend} --switches ${yields} --repeats ${repeats} --period-ns ${periodNs}`,
-      fiber_backend: backend, sample_period_ns: periodNs, switches: { short: 2 * yields, long: 4 * yields }, repeats,
+      fiber_backend: backend,
+      sample_period_ns: periodNs,
+      switches: { short: 2 * yields, long: 4 * yields },
+      repeats,
       measured_ns_per_switch: Math.round(median(measured) * 10) / 10,
       profiled_ns_per_switch: Math.round(parts.reduce((sum, p) => sum + p.ns_per_switch, 0) * 10) / 10,
       parts,
     };
     writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
-    console.log(`switch-profile: ${path.relative(root, out)}: ${profile.measured_ns_per_switch} ns per one-way switch measured, ${profile.profiled_ns_per_switch} ns in the parts`);
+    console.log(
+      `switch-profile: ${path.relative(root, out)}: ${profile.measured_ns_per_switch} ns per one-way switch measured, ${profile.profiled_ns_per_switch} ns in the parts`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -20,12 +20,13 @@ export interface SwitchProfile {
 
 export function readSwitchProfile(file: string): SwitchProfile {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as SwitchProfile;
-  if (profile.kind !== 'switch-profile' || profile.version !== 1 || !Array.isArray(profile.parts)) throw new Error(`${file} is not a switch profile`);
+  if (profile.kind !== 'switch-profile' || profile.version !== 1 || !Array.isArray(profile.parts))
+    throw new Error(`${file} is not a switch profile`);
   return profile;
 }
 
-
-export const PROFILE_BEGIN = '<!-- switch-profile: written by `npm run report` from results/switch-profile.json; do not edit -->';
+export const PROFILE_BEGIN =
+  '<!-- switch-profile: written by `npm run report` from results/switch-profile.json; do not edit -->';
 export const PROFILE_END = '<!-- /switch-profile -->';
 
 const ns = (x: number): string => (Math.round(x * 10) / 10).toFixed(1);
@@ -34,8 +35,8 @@ export function switchProfileTable(profile: SwitchProfile): string {
   const rows = [...profile.parts].sort((a, b) => b.ns_per_switch - a.ns_per_switch);
   const pct = (x: number): string => `${Math.round((x / profile.profiled_ns_per_switch) * 100)} %`;
   return [
-    `One-way switch on the ${profile.fiber_backend} backend, ${profile.machine.cores} cores (${profile.machine.cpu}), commit ${profile.git_commit.slice(0, 10)}: `
-      + `\`${profile.command}\` (perf cpu-clock samples every ${profile.sample_period_ns / 1000} us of CPU, median of ${profile.repeats} pairs of runs).`,
+    `One-way switch on the ${profile.fiber_backend} backend, ${profile.machine.cores} cores (${profile.machine.cpu}), commit ${profile.git_commit.slice(0, 10)}: ` +
+      `\`${profile.command}\` (perf cpu-clock samples every ${profile.sample_period_ns / 1000} us of CPU, median of ${profile.repeats} pairs of runs).`,
     '',
     '| part | ns per switch | share | what it is |',
     '| --- | ---: | ---: | --- |',

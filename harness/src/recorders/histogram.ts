@@ -6,7 +6,12 @@ export type LatencyHistogram = hdr.Histogram;
 
 // 1 ns .. 60 s at 3 significant digits: 0.1% resolution at every scale.
 export function createLatencyHistogram(): LatencyHistogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 3, autoResize: true });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60e9,
+    numberOfSignificantValueDigits: 3,
+    autoResize: true,
+  });
 }
 
 export function recordNs(histogram: LatencyHistogram, ns: number): void {

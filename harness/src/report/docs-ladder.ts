@@ -2,7 +2,8 @@
 // the markers below; a test checks it), so the fiber decision's figures are the lab's, not typed by hand.
 import type { ResultFile } from '../results/schema.js';
 
-export const LADDER_BEGIN = '<!-- switch-ladder: written by `npm run report` from results/reference.json; do not edit -->';
+export const LADDER_BEGIN =
+  '<!-- switch-ladder: written by `npm run report` from results/reference.json; do not edit -->';
 export const LADDER_END = '<!-- /switch-ladder -->';
 
 const WHAT: Record<string, string> = {
@@ -20,13 +21,18 @@ function whatOf(rung: string): string {
 }
 
 export function ladderTable(file: ResultFile): string {
-  const rows = [...file.switch_ladder].filter((r) => !r.from_ab_build).sort((a, b) => a.ns_per_switch - b.ns_per_switch);
+  const rows = [...file.switch_ladder]
+    .filter((r) => !r.from_ab_build)
+    .sort((a, b) => a.ns_per_switch - b.ns_per_switch);
   return [
     `One-way switch, medians, \`npm run lab -- --quick\` on ${file.env.cores} cores (${file.env.cpu_model}), results/reference.json of commit ${file.git_commit.slice(0, 10)}:`,
     '',
     '| rung | ns per switch | what |',
     '| --- | ---: | --- |',
-    ...rows.map((r) => `| ${r.rung}${r.fiber_backend ? ` (${r.fiber_backend})` : ''} | ${Math.round(r.ns_per_switch).toLocaleString('en-US')} | ${whatOf(r.rung)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.rung}${r.fiber_backend ? ` (${r.fiber_backend})` : ''} | ${Math.round(r.ns_per_switch).toLocaleString('en-US')} | ${whatOf(r.rung)} |`,
+    ),
   ].join('\n');
 }
 

@@ -2,7 +2,10 @@
 export class Progress {
   #done = 0;
   #startedAt = Date.now();
-  constructor(private total: number, private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
+  constructor(
+    private total: number,
+    private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  ) {}
 
   addPlanned(steps: number): void {
     this.total += steps;

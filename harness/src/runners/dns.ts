@@ -5,9 +5,20 @@ import { PLANNED_TARGETS } from '../targets.js';
 import { runSelfTimed } from './self-timed.js';
 import { programArgs, type Workload, type WorkloadDeclaration } from './workload.js';
 
-export const DNS_QUERIES = ['A:web.lab.test', 'AAAA:web.lab.test', 'MX:lab.test', 'TXT:lab.test', 'SRV:_http._tcp.lab.test'];
-export const DNSMASQ_RECORDS = ['--local=/lab.test/', '--host-record=web.lab.test,10.0.0.7,fd00::7', '--mx-host=lab.test,mail.lab.test,10',
-  '--txt-record=lab.test,v=spf1 -all', '--srv-host=_http._tcp.lab.test,web.lab.test,8080,1,5'];
+export const DNS_QUERIES = [
+  'A:web.lab.test',
+  'AAAA:web.lab.test',
+  'MX:lab.test',
+  'TXT:lab.test',
+  'SRV:_http._tcp.lab.test',
+];
+export const DNSMASQ_RECORDS = [
+  '--local=/lab.test/',
+  '--host-record=web.lab.test,10.0.0.7,fd00::7',
+  '--mx-host=lab.test,mail.lab.test,10',
+  '--txt-record=lab.test,v=spf1 -all',
+  '--srv-host=_http._tcp.lab.test,web.lab.test,8080,1,5',
+];
 // What each query must answer, exactly, given DNSMASQ_RECORDS (both programs compare every answer with it, in
 // the shape Node's resolver and CoroJS's dns.resolve give: addresses, {exchange, priority}, [chunks], {name,
 // port, priority, weight}).
@@ -37,11 +48,27 @@ export const dns: Workload = {
     try {
       const seconds = config.quick ? DNS.parameters.quick_seconds_per_variant : Math.max(1, config.durationS / 2);
       const args = programArgs(DNS, 'run', {
-        server: `127.0.0.1:${server.port}`, queries: DNS_QUERIES.join(','), seconds, concurrency: DNS.concurrency, expected: JSON.stringify(DNS_EXPECTED), peer_pid: server.pid,
+        server: `127.0.0.1:${server.port}`,
+        queries: DNS_QUERIES.join(','),
+        seconds,
+        concurrency: DNS.concurrency,
+        expected: JSON.stringify(DNS_EXPECTED),
+        peer_pid: server.pid,
       });
-      into.workloads.push(...(await runSelfTimed({
-        name: DNS.name, variants: DNS.variants, concurrency: DNS.concurrency, timeoutMs: (DNS_QUERIES.length * (seconds + 5) + 30) * 1000, args, peerName: 'dnsmasq',
-      }, config, progress)));
+      into.workloads.push(
+        ...(await runSelfTimed(
+          {
+            name: DNS.name,
+            variants: DNS.variants,
+            concurrency: DNS.concurrency,
+            timeoutMs: (DNS_QUERIES.length * (seconds + 5) + 30) * 1000,
+            args,
+            peerName: 'dnsmasq',
+          },
+          config,
+          progress,
+        )),
+      );
     } finally {
       server.stop();
     }

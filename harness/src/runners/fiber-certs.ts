@@ -13,10 +13,28 @@ export async function ensureFiberCerts(config: LabConfig): Promise<string> {
   const crt = path.join(dir, `${FIBER_CERT_NAME}.crt`);
   if (existsSync(key) && existsSync(crt)) return dir;
   mkdirSync(dir, { recursive: true });
-  const run = await runCommand([
-    'openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '2',
-    '-subj', `/CN=${FIBER_CERT_NAME}`, '-addext', `subjectAltName=DNS:${FIBER_CERT_NAME}`,
-  ], { timeoutMs: 60000 });
-  if (run.code !== 0 || !existsSync(crt)) throw new Error(`openssl req failed (${run.code}): ${run.stderr.trim().slice(-300)}`);
+  const run = await runCommand(
+    [
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${FIBER_CERT_NAME}`,
+      '-addext',
+      `subjectAltName=DNS:${FIBER_CERT_NAME}`,
+    ],
+    { timeoutMs: 60000 },
+  );
+  if (run.code !== 0 || !existsSync(crt))
+    throw new Error(`openssl req failed (${run.code}): ${run.stderr.trim().slice(-300)}`);
   return dir;
 }

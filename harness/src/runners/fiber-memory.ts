@@ -24,9 +24,13 @@ import { programArgs, type Section, type Workload, type WorkloadDeclaration } fr
 
 export const FIBER_MEMORY = {
   name: 'fiber-memory',
-  about: 'memory per idle connection, per idle fiber / async function / goroutine, and per handler fiber\'s stack after real work',
+  about:
+    "memory per idle connection, per idle fiber / async function / goroutine, and per handler fiber's stack after real work",
   variants: ['idle-connections', 'idle-fibers', 'stack-high-water'],
-  program: { name: 'fiber-memory', forms: { idle: ['=idle', 'count'], hwm: ['=hwm', 'count', 'workload', 'cert_dir'] } },
+  program: {
+    name: 'fiber-memory',
+    forms: { idle: ['=idle', 'count'], hwm: ['=hwm', 'count', 'workload', 'cert_dir'] },
+  },
   parameters: {
     idle_fibers: [1000, 10000],
     idle_connections: [1000, 10000],
@@ -39,8 +43,10 @@ export const FIBER_MEMORY = {
 
 const P = FIBER_MEMORY.parameters;
 export const IDLE_FIBER_COUNTS = P.idle_fibers;
-export const idleConnectionCounts = (config: LabConfig): number[] => (config.quick ? P.quick_idle_connections : P.idle_connections);
-export const highWaterFibers = (config: LabConfig): number => (config.quick ? P.quick_high_water_fibers : P.high_water_fibers);
+export const idleConnectionCounts = (config: LabConfig): number[] =>
+  config.quick ? P.quick_idle_connections : P.idle_connections;
+export const highWaterFibers = (config: LabConfig): number =>
+  config.quick ? P.quick_high_water_fibers : P.high_water_fibers;
 export const HIGH_WATER_WORKLOADS = P.high_water_workloads;
 
 export interface MemoryOutput {
@@ -67,10 +73,18 @@ export function parseMemoryOutput(stdout: string): MemoryOutput | null {
     rss_per_fiber_bytes: perUnitBytes(r.rss_before_bytes, r.rss_after_bytes, r.fibers),
   };
   if (typeof r.stack_resident_before_bytes === 'number' && typeof r.stack_resident_after_bytes === 'number') {
-    out.stack_resident_per_fiber_bytes = perUnitBytes(r.stack_resident_before_bytes, r.stack_resident_after_bytes, r.fibers);
+    out.stack_resident_per_fiber_bytes = perUnitBytes(
+      r.stack_resident_before_bytes,
+      r.stack_resident_after_bytes,
+      r.fibers,
+    );
   }
   if (typeof r.handle_blocks_before_bytes === 'number' && typeof r.handle_blocks_after_bytes === 'number') {
-    out.handle_blocks_per_fiber_bytes = perUnitBytes(r.handle_blocks_before_bytes, r.handle_blocks_after_bytes, r.fibers);
+    out.handle_blocks_per_fiber_bytes = perUnitBytes(
+      r.handle_blocks_before_bytes,
+      r.handle_blocks_after_bytes,
+      r.fibers,
+    );
   }
   if (typeof r.malloc_before_bytes === 'number' && typeof r.malloc_after_bytes === 'number') {
     out.malloc_per_fiber_bytes = perUnitBytes(r.malloc_before_bytes, r.malloc_after_bytes, r.fibers);
@@ -105,7 +119,8 @@ function ensureNofile(need: number): number {
   const hard = Math.max(now.hard, need);
   spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${Math.min(need, hard)}:${hard}`], { stdio: 'ignore' });
   const after = read();
-  if (after && after.soft < need && after.hard > after.soft) spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${after.hard}:${after.hard}`], { stdio: 'ignore' });
+  if (after && after.soft < need && after.hard > after.soft)
+    spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${after.hard}:${after.hard}`], { stdio: 'ignore' });
   return read()?.soft ?? 0;
 }
 
@@ -153,7 +168,10 @@ export async function idleConnectionsOnce(config: LabConfig, target: Target, n: 
   let server: RunningServer | null = null;
   let sockets: net.Socket[] = [];
   try {
-    server = await startServer(targetArgv(config, target, TCP_ECHO.name, programArgs(TCP_ECHO, 'serve', { port: 0, host: '127.0.0.1' })), config.serverCpus);
+    server = await startServer(
+      targetArgv(config, target, TCP_ECHO.name, programArgs(TCP_ECHO, 'serve', { port: 0, host: '127.0.0.1' })),
+      config.serverCpus,
+    );
     // Warm the server's connection path once, so the first connection's one-off costs are not spread over n.
     (await openIdleConnections(server.port, 10)).forEach((s) => s.destroy());
     await sleep(200);
@@ -185,10 +203,16 @@ interface Collected {
   failures: string[];
 }
 
-function memoryPoint(target: Target, kind: MemoryKind, count: number, c: Collected, about: { server?: string; workload?: string } = {}): MemoryPoint {
+function memoryPoint(
+  target: Target,
+  kind: MemoryKind,
+  count: number,
+  c: Collected,
+  about: { server?: string; workload?: string } = {},
+): MemoryPoint {
   const point: MemoryPoint = {
     kind,
-    ...targetOf(target.runtime, target.runtime === 'corojs' ? c.backend ?? target.backend : undefined),
+    ...targetOf(target.runtime, target.runtime === 'corojs' ? (c.backend ?? target.backend) : undefined),
     unit: memoryUnit(kind, target.runtime),
     count,
     rss_per_unit_bytes: Math.round(median(c.samples)),
@@ -201,14 +225,17 @@ function memoryPoint(target: Target, kind: MemoryKind, count: number, c: Collect
   if (c.malloc.length) point.malloc_per_unit_bytes = Math.round(median(c.malloc));
   if (c.v8Heap.length) point.v8_heap_per_unit_bytes = Math.round(median(c.v8Heap));
   if (c.failures.length) point.failures = c.failures;
-  if (!point.valid) point.invalid_reason = `${c.samples.length} repetition(s) gave a sample, 3 needed${c.failures.length ? `: ${c.failures[0]}` : ''}`;
+  if (!point.valid)
+    point.invalid_reason = `${c.samples.length} repetition(s) gave a sample, 3 needed${c.failures.length ? `: ${c.failures[0]}` : ''}`;
   return point;
 }
 
 export const fiberMemory: Workload = {
   ...FIBER_MEMORY,
   steps: (config) =>
-    config.repetitions * (PLANNED_TARGETS * (IDLE_FIBER_COUNTS.length + idleConnectionCounts(config).length) + 2 * HIGH_WATER_WORKLOADS.length),
+    config.repetitions *
+    (PLANNED_TARGETS * (IDLE_FIBER_COUNTS.length + idleConnectionCounts(config).length) +
+      2 * HIGH_WATER_WORKLOADS.length),
   async run(config, progress, into) {
     const { targets, notes } = await fiberTargets(config);
     for (const note of notes) progress.note(`memory: ${note}`);
@@ -219,7 +246,8 @@ export const fiberMemory: Workload = {
     const collected = new Map<string, Collected>();
     const slot = (key: string): Collected => {
       let c = collected.get(key);
-      if (!c) collected.set(key, (c = { samples: [], stack: [], handleBlocks: [], malloc: [], v8Heap: [], failures: [] }));
+      if (!c)
+        collected.set(key, (c = { samples: [], stack: [], handleBlocks: [], malloc: [], v8Heap: [], failures: [] }));
       return c;
     };
     const record = (c: Collected, out: MemoryOutput | null, why: string): void => {
@@ -241,16 +269,32 @@ export const fiberMemory: Workload = {
       for (const n of IDLE_FIBER_COUNTS) {
         for (const target of targets) {
           progress.step(`memory idle-fibers ${n} ${target.label} rep ${rep}/${config.repetitions}`);
-          const run = await runPinned(targetArgv(config, target, FIBER_MEMORY.name, programArgs(FIBER_MEMORY, 'idle', { count: n })), config, 120000);
-          record(slot(`idle\u0000${n}\u0000${target.label}`), run.code === 0 ? parseMemoryOutput(run.stdout) : null, failureReason(run));
+          const run = await runPinned(
+            targetArgv(config, target, FIBER_MEMORY.name, programArgs(FIBER_MEMORY, 'idle', { count: n })),
+            config,
+            120000,
+          );
+          record(
+            slot(`idle\u0000${n}\u0000${target.label}`),
+            run.code === 0 ? parseMemoryOutput(run.stdout) : null,
+            failureReason(run),
+          );
         }
       }
       for (const target of corojsTargets) {
         for (const workload of hwmWorkloads) {
           progress.step(`memory stack-high-water ${workload} ${target.label} rep ${rep}/${config.repetitions}`);
-          const args = programArgs(FIBER_MEMORY, 'hwm', { count: highWaterFibers(config), workload, cert_dir: certDir ?? '' });
+          const args = programArgs(FIBER_MEMORY, 'hwm', {
+            count: highWaterFibers(config),
+            workload,
+            cert_dir: certDir ?? '',
+          });
           const run = await runPinned(targetArgv(config, target, FIBER_MEMORY.name, args), config, 120000);
-          record(slot(`hwm\u0000${workload}\u0000${target.label}`), run.code === 0 ? parseMemoryOutput(run.stdout) : null, failureReason(run));
+          record(
+            slot(`hwm\u0000${workload}\u0000${target.label}`),
+            run.code === 0 ? parseMemoryOutput(run.stdout) : null,
+            failureReason(run),
+          );
         }
       }
       for (const n of connectionCounts) {
@@ -286,8 +330,12 @@ export const fiberMemory: Workload = {
     for (const workload of hwmWorkloads) {
       for (const target of corojsTargets) {
         const c = slot(`hwm\u0000${workload}\u0000${target.label}`);
-        if (c.samples.length) into.memory.push(memoryPoint(target, 'stack-high-water', highWaterFibers(config), c, { workload }));
-        else progress.note(`memory: stack-high-water ${workload} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`);
+        if (c.samples.length)
+          into.memory.push(memoryPoint(target, 'stack-high-water', highWaterFibers(config), c, { workload }));
+        else
+          progress.note(
+            `memory: stack-high-water ${workload} ${target.label} failed: ${c.failures[0] ?? 'no samples'}`,
+          );
       }
     }
     const summary = memorySummary(into.memory);
@@ -305,7 +353,9 @@ export function memorySummary(points: readonly MemoryPoint[]): string {
     if (!of.length) continue;
     const n = Math.max(...of.map((p) => p.count));
     const at = of.filter((p) => p.count === n);
-    parts.push(`${kind} at ${n}: ${at.map((p) => `${targetLabel(p)} ${(p.rss_per_unit_bytes / 1024).toFixed(1)} KiB`).join(', ')}`);
+    parts.push(
+      `${kind} at ${n}: ${at.map((p) => `${targetLabel(p)} ${(p.rss_per_unit_bytes / 1024).toFixed(1)} KiB`).join(', ')}`,
+    );
   }
   return parts.join('; ');
 }
@@ -321,7 +371,11 @@ export function goroutineComparison(points: readonly MemoryPoint[]): string | nu
   const n = Math.max(...counts);
   const kib = (bytes: number | undefined): string => (bytes === undefined ? '?' : `${(bytes / 1024).toFixed(1)} KiB`);
   const g = go.find((p) => p.count === n)!;
-  const parts = fibers.filter((f) => f.count === n).map((f) =>
-    `${targetLabel(f)} ${kib(f.rss_per_unit_bytes)} RSS (stack ${kib(f.stack_resident_per_unit_bytes)} resident), ${(f.rss_per_unit_bytes / Math.max(1, g.rss_per_unit_bytes)).toFixed(1)}x the goroutine`);
+  const parts = fibers
+    .filter((f) => f.count === n)
+    .map(
+      (f) =>
+        `${targetLabel(f)} ${kib(f.rss_per_unit_bytes)} RSS (stack ${kib(f.stack_resident_per_unit_bytes)} resident), ${(f.rss_per_unit_bytes / Math.max(1, g.rss_per_unit_bytes)).toFixed(1)}x the goroutine`,
+    );
   return `at ${n} idle: a goroutine (stack starts small and grows by copying) costs ${kib(g.rss_per_unit_bytes)} RSS (stack ${kib(g.stack_resident_per_unit_bytes)}); a fiber with the fixed 1 MiB stack: ${parts.join('; ')}`;
 }

@@ -19,7 +19,10 @@ export const FIBER_MICRO = {
   concurrency: 1,
   // timed: the variants, each for duration_ms after a warm-up; switch: the switch ladder's rung (yields per
   // fiber); probe: Fiber.stats() only (which fiber backend runs)
-  program: { name: 'fiber-micro', forms: { timed: ['variants', 'duration_ms', 'recursion_depth'], switch: ['=switch', 'yields'], probe: ['=probe'] } },
+  program: {
+    name: 'fiber-micro',
+    forms: { timed: ['variants', 'duration_ms', 'recursion_depth'], switch: ['=switch', 'yields'], probe: ['=probe'] },
+  },
   parameters: { recursion_depth: RECURSION_DEPTH, duration_ms: 1000, quick_duration_ms: 300 },
 } satisfies WorkloadDeclaration;
 
@@ -76,7 +79,11 @@ export const fiberMicro: Workload = {
     for (let rep = 1; rep <= config.repetitions; rep++) {
       for (const target of targets) {
         progress.step(`fiber-micro ${target.label} rep ${rep}/${config.repetitions}`);
-        const args = programArgs(FIBER_MICRO, 'timed', { variants: MICRO_VARIANTS.join(','), duration_ms: durationMs, recursion_depth: RECURSION_DEPTH });
+        const args = programArgs(FIBER_MICRO, 'timed', {
+          variants: MICRO_VARIANTS.join(','),
+          duration_ms: durationMs,
+          recursion_depth: RECURSION_DEPTH,
+        });
         const run = await runPinned(targetArgv(config, target, 'fiber-micro', args), config, 60000 + 10 * durationMs);
         const parsed = parseMicroOutput(run.stdout);
         for (const variant of MICRO_VARIANTS) {
@@ -84,19 +91,37 @@ export const fiberMicro: Workload = {
           reps.set(key(target, variant), list);
           const out = parsed.get(variant);
           if (!out) {
-            list.push({ throughputPerS: 0, serverCpuPct: 0, serverRssBytes: 0, invalidReason: run.code === 0 ? `no ${variant} result in the output` : failureReason(run) });
+            list.push({
+              throughputPerS: 0,
+              serverCpuPct: 0,
+              serverRssBytes: 0,
+              invalidReason: run.code === 0 ? `no ${variant} result in the output` : failureReason(run),
+            });
             continue;
           }
           if (out.backend) backends.set(target.label, out.backend);
-          list.push({ throughputPerS: out.ops_per_s, latencyUs: out.latency_us, serverCpuPct: out.cpu_pct, serverRssBytes: out.rss_bytes });
+          list.push({
+            throughputPerS: out.ops_per_s,
+            latencyUs: out.latency_us,
+            serverCpuPct: out.cpu_pct,
+            serverRssBytes: out.rss_bytes,
+          });
         }
       }
     }
     for (const variant of MICRO_VARIANTS) {
       for (const target of targets) {
-        const pointKey: PointKey = { name: FIBER_MICRO.name, variant: microVariantName(variant), ...targetOf(target.runtime, backends.get(target.label) ?? target.backend), mode: 'closed', connections: FIBER_MICRO.concurrency };
+        const pointKey: PointKey = {
+          name: FIBER_MICRO.name,
+          variant: microVariantName(variant),
+          ...targetOf(target.runtime, backends.get(target.label) ?? target.backend),
+          mode: 'closed',
+          connections: FIBER_MICRO.concurrency,
+        };
         const samples = reps.get(key(target, variant)) ?? [];
-        const point: WorkloadResult = samples.length ? aggregatePoint(pointKey, samples, config.repetitions) : invalidPoint(pointKey, 'not run');
+        const point: WorkloadResult = samples.length
+          ? aggregatePoint(pointKey, samples, config.repetitions)
+          : invalidPoint(pointKey, 'not run');
         into.workloads.push(forTarget(point, target, backends.get(target.label) ?? target.backend));
       }
     }

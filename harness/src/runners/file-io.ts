@@ -7,7 +7,17 @@ import { PLANNED_TARGETS } from '../targets.js';
 import { runSelfTimed } from './self-timed.js';
 import { programArgs, variantsOf, type Workload, type WorkloadDeclaration } from './workload.js';
 
-const VARIANTS = ['read-4KiB', 'read-1MiB', 'read-64MiB', 'write-4KiB', 'write-1MiB', 'write-64MiB', 'append-4KiB', 'fsync-4KiB', 'fsync-1MiB'];
+const VARIANTS = [
+  'read-4KiB',
+  'read-1MiB',
+  'read-64MiB',
+  'write-4KiB',
+  'write-1MiB',
+  'write-64MiB',
+  'append-4KiB',
+  'fsync-4KiB',
+  'fsync-1MiB',
+];
 
 export const FILE_IO = {
   name: 'file-io',
@@ -19,7 +29,8 @@ export const FILE_IO = {
   parameters: { quick_seconds_per_variant: 0.5 }, // else half of --duration, at least 1 s
 } satisfies WorkloadDeclaration;
 
-const secondsPerVariant = (config: LabConfig): number => (config.quick ? FILE_IO.parameters.quick_seconds_per_variant : Math.max(1, config.durationS / 2));
+const secondsPerVariant = (config: LabConfig): number =>
+  config.quick ? FILE_IO.parameters.quick_seconds_per_variant : Math.max(1, config.durationS / 2);
 
 export const fileIo: Workload = {
   ...FILE_IO,
@@ -29,9 +40,23 @@ export const fileIo: Workload = {
     mkdirSync(dir, { recursive: true });
     const variants = variantsOf(FILE_IO, config.quick);
     const seconds = secondsPerVariant(config);
-    into.workloads.push(...(await runSelfTimed({
-      name: FILE_IO.name, variants, concurrency: FILE_IO.concurrency, timeoutMs: (variants.length * (seconds + 5) + 30) * 1000,
-      args: programArgs(FILE_IO, 'run', { dir, variants: variants.join(','), seconds, concurrency: FILE_IO.concurrency }),
-    }, config, progress)));
+    into.workloads.push(
+      ...(await runSelfTimed(
+        {
+          name: FILE_IO.name,
+          variants,
+          concurrency: FILE_IO.concurrency,
+          timeoutMs: (variants.length * (seconds + 5) + 30) * 1000,
+          args: programArgs(FILE_IO, 'run', {
+            dir,
+            variants: variants.join(','),
+            seconds,
+            concurrency: FILE_IO.concurrency,
+          }),
+        },
+        config,
+        progress,
+      )),
+    );
   },
 };

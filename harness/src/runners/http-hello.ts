@@ -10,26 +10,48 @@ import { parseWrkOutput, wrkCheckScript } from '../loadgen/wrk-output.js';
 import { loadInvalidReason } from '../loadgen/validity.js';
 import { lastJsonLine, runCommand } from '../process/run-command.js';
 import { measureLoad } from './load-point.js';
-import { serverWorkload, type Measured, type ServerHandle, type ServerWorkloadSpec, type VariantSpec } from './server-grid.js';
+import {
+  serverWorkload,
+  type Measured,
+  type ServerHandle,
+  type ServerWorkloadSpec,
+  type VariantSpec,
+} from './server-grid.js';
 import { concurrencyOf, variantsOf, type WorkloadDeclaration } from './workload.js';
 
 const autocannonCli = path.join(path.dirname(fileURLToPath(import.meta.url)), '../loadgen/autocannon-cli.js');
 
 function verdict(result: HttpLoadResult, generator: string, serverCpuS?: number): Measured {
-  const measured: Measured = { throughputPerS: result.throughputPerS, latencyUs: result.latencyUs, generator, generatorCpuPct: result.cpuPct };
+  const measured: Measured = {
+    throughputPerS: result.throughputPerS,
+    latencyUs: result.latencyUs,
+    generator,
+    generatorCpuPct: result.cpuPct,
+  };
   if (result.serverCpuPct !== undefined) measured.serverCpuPct = result.serverCpuPct;
-  if (serverCpuS !== undefined && result.completed > 0) measured.serverCpuUsPerOp = Math.round((serverCpuS * 1e8) / result.completed) / 100;
-  const why = loadInvalidReason({
-    generator, completed: result.completed, errors: result.errors, mismatches: result.mismatches, generatorCpuPct: result.cpuPct,
-    ...(result.firstError ? { firstError: result.firstError } : {}),
-    ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
-  }, 'closed');
+  if (serverCpuS !== undefined && result.completed > 0)
+    measured.serverCpuUsPerOp = Math.round((serverCpuS * 1e8) / result.completed) / 100;
+  const why = loadInvalidReason(
+    {
+      generator,
+      completed: result.completed,
+      errors: result.errors,
+      mismatches: result.mismatches,
+      generatorCpuPct: result.cpuPct,
+      ...(result.firstError ? { firstError: result.firstError } : {}),
+      ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
+    },
+    'closed',
+  );
   if (why) measured.invalidReason = why;
   return measured;
 }
 
 async function measureAutocannon(load: HttpLoadConfig, config: LabConfig): Promise<Measured> {
-  const run = await runCommand([process.execPath, autocannonCli, JSON.stringify(load)], { cpus: config.loadCpus, timeoutMs: (load.warmupS + load.durationS) * 1000 + 30000 });
+  const run = await runCommand([process.execPath, autocannonCli, JSON.stringify(load)], {
+    cpus: config.loadCpus,
+    timeoutMs: (load.warmupS + load.durationS) * 1000 + 30000,
+  });
   const result = lastJsonLine<HttpLoadResult>(run.stdout);
   if (!result) throw new Error(`autocannon failed: ${run.stderr.trim().slice(-300)}`);
   return verdict(result, 'autocannon', result.serverCpuS);
@@ -40,7 +62,19 @@ async function measureWrk(load: HttpLoadConfig, serverPid: number, config: LabCo
   const script = path.join(config.workDir, `wrk-check-${serverPid}.lua`);
   writeFileSync(script, wrkCheckScript(serverPid));
   const wrk = (seconds: number) =>
-    runCommand(['wrk', '-t1', `-c${load.connections}`, `-d${Math.max(1, Math.round(seconds))}s`, '--latency', '-s', script, load.url], { cpus: config.loadCpus, timeoutMs: (seconds + 30) * 1000 });
+    runCommand(
+      [
+        'wrk',
+        '-t1',
+        `-c${load.connections}`,
+        `-d${Math.max(1, Math.round(seconds))}s`,
+        '--latency',
+        '-s',
+        script,
+        load.url,
+      ],
+      { cpus: config.loadCpus, timeoutMs: (seconds + 30) * 1000 },
+    );
   if (load.warmupS > 0) await wrk(load.warmupS);
   const run = await wrk(load.durationS);
   if (run.code !== 0) throw new Error(`wrk failed (${run.code}): ${run.stderr.trim().slice(-300)}`);
@@ -55,13 +89,15 @@ async function measureWrk(load: HttpLoadConfig, serverPid: number, config: LabCo
     cpuPct: parsed.cpu?.wrkPct ?? 0,
   };
   if (parsed.cpu) result.serverCpuPct = parsed.cpu.serverPct;
-  if (parsed.errors || parsed.badResponses) result.firstError = `wrk: ${parsed.errors} socket errors, ${parsed.badResponses} wrong responses`;
+  if (parsed.errors || parsed.badResponses)
+    result.firstError = `wrk: ${parsed.errors} socket errors, ${parsed.badResponses} wrong responses`;
   return verdict(result, 'wrk', parsed.cpu?.serverCpuS);
 }
 
 export const HTTP_HELLO = {
   name: 'http-hello',
-  about: 'keep-alive "hello world" over 100 connections: the native generator (closed and open loop), wrk and autocannon',
+  about:
+    'keep-alive "hello world" over 100 connections: the native generator (closed and open loop), wrk and autocannon',
   variants: ['native', 'wrk', 'autocannon'],
   // autocannon saturates its core long before any server here; the quick suite leaves it out for time.
   quick: ['native', 'wrk'],
@@ -72,15 +108,48 @@ export const HTTP_HELLO = {
 export function httpHelloSpec(config: LabConfig): ServerWorkloadSpec {
   const connections = concurrencyOf(HTTP_HELLO, 'native');
   const durationS = Math.max(1, Math.round(config.durationS));
-  const load = (server: ServerHandle): HttpLoadConfig => ({ url: `http://127.0.0.1:${server.port}/`, connections, warmupS: config.warmupS, durationS, serverPid: server.pid });
+  const load = (server: ServerHandle): HttpLoadConfig => ({
+    url: `http://127.0.0.1:${server.port}/`,
+    connections,
+    warmupS: config.warmupS,
+    durationS,
+    serverPid: server.pid,
+  });
   const all: VariantSpec[] = [
     {
-      variant: 'native', connections, modes: ['closed', 'open'],
-      measure: (server, mode, ratePerS) => measureLoad({ kind: 'http', host: '127.0.0.1', transport: 'tcp', pattern: 'steady', connections, messageSize: 0,
-        warmupS: config.warmupS, durationS: config.durationS }, server, mode, config, ratePerS),
+      variant: 'native',
+      connections,
+      modes: ['closed', 'open'],
+      measure: (server, mode, ratePerS) =>
+        measureLoad(
+          {
+            kind: 'http',
+            host: '127.0.0.1',
+            transport: 'tcp',
+            pattern: 'steady',
+            connections,
+            messageSize: 0,
+            warmupS: config.warmupS,
+            durationS: config.durationS,
+          },
+          server,
+          mode,
+          config,
+          ratePerS,
+        ),
     },
-    { variant: 'wrk', connections, modes: ['closed'], measure: (server) => measureWrk(load(server), server.pid, config) },
-    { variant: 'autocannon', connections, modes: ['closed'], measure: (server) => measureAutocannon(load(server), config) },
+    {
+      variant: 'wrk',
+      connections,
+      modes: ['closed'],
+      measure: (server) => measureWrk(load(server), server.pid, config),
+    },
+    {
+      variant: 'autocannon',
+      connections,
+      modes: ['closed'],
+      measure: (server) => measureAutocannon(load(server), config),
+    },
   ];
   const wanted = variantsOf(HTTP_HELLO, config.quick);
   return { name: HTTP_HELLO.name, serverArgs: {}, variants: all.filter((v) => wanted.includes(v.variant)) };

@@ -21,7 +21,12 @@ export const INSTRUCTIONS = {
   variants: ['switch', 'echo-64B'],
   concurrency: 1,
   // each count is the difference of a short and a long run; 3 repetitions show V8's background-compilation spread
-  parameters: { repetitions: 3, switch_yields_per_fiber: [2000, 6000] as const, echo_messages: [2000, 6000] as const, echo_bytes: 64 },
+  parameters: {
+    repetitions: 3,
+    switch_yields_per_fiber: [2000, 6000] as const,
+    echo_messages: [2000, 6000] as const,
+    echo_bytes: 64,
+  },
 } satisfies WorkloadDeclaration;
 
 export const INSTRUCTION_REPETITIONS = INSTRUCTIONS.parameters.repetitions;
@@ -49,10 +54,17 @@ async function valgrindAvailable(): Promise<boolean> {
 
 async function switchRun(config: LabConfig, target: Target, yields: number): Promise<{ total: number; ops: number }> {
   const argv = targetArgv(config, target, FIBER_MICRO.name, programArgs(FIBER_MICRO, 'switch', { yields }));
-  const run = await runCommand([...VALGRIND, ...argv], { cpus: config.serverCpus, timeoutMs: 300000, cwd: config.root });
+  const run = await runCommand([...VALGRIND, ...argv], {
+    cpus: config.serverCpus,
+    timeoutMs: 300000,
+    cwd: config.root,
+  });
   const total = parseInstructionTotal(run.stderr);
   const parsed = parseSwitchOutput(run.stdout);
-  if (run.code !== 0 || total === null || !parsed) throw new Error(`switch ${yields} under cachegrind: exit ${run.code}${run.timedOut ? ' (timed out)' : ''}: ${run.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`);
+  if (run.code !== 0 || total === null || !parsed)
+    throw new Error(
+      `switch ${yields} under cachegrind: exit ${run.code}${run.timedOut ? ' (timed out)' : ''}: ${run.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`,
+    );
   return { total, ops: parsed.switches };
 }
 
@@ -63,23 +75,33 @@ export function echoRoundTrips(port: number, count: number): Promise<void> {
     const message = Buffer.alloc(ECHO_BYTES, 0x5a);
     let sent = 0;
     let pending = Buffer.alloc(0);
-    const send = (): void => { sent++; socket.write(message); };
+    const send = (): void => {
+      sent++;
+      socket.write(message);
+    };
     socket.setNoDelay(true);
     socket.setTimeout(60000, () => socket.destroy(new Error(`echo stalled after ${sent} of ${count} messages`)));
     socket.on('connect', send);
     socket.on('data', (data: Buffer) => {
       pending = Buffer.concat([pending, data]);
       if (pending.length < ECHO_BYTES) return;
-      if (pending.length > ECHO_BYTES || !pending.equals(message)) return socket.destroy(new Error(`wrong echo answer to message ${sent}`));
+      if (pending.length > ECHO_BYTES || !pending.equals(message))
+        return socket.destroy(new Error(`wrong echo answer to message ${sent}`));
       pending = Buffer.alloc(0);
-      if (sent < count) send(); else socket.end(resolve);
+      if (sent < count) send();
+      else socket.end(resolve);
     });
     socket.on('error', reject);
   });
 }
 
 async function echoRun(config: LabConfig, target: Target, messages: number): Promise<{ total: number; ops: number }> {
-  const argv = targetArgv(config, target, TCP_ECHO.name, programArgs(TCP_ECHO, 'serve', { port: 0, host: '127.0.0.1' }));
+  const argv = targetArgv(
+    config,
+    target,
+    TCP_ECHO.name,
+    programArgs(TCP_ECHO, 'serve', { port: 0, host: '127.0.0.1' }),
+  );
   const server = await startServer([...VALGRIND, ...argv], config.serverCpus, 120000);
   let stderr = '';
   try {
@@ -89,13 +111,26 @@ async function echoRun(config: LabConfig, target: Target, messages: number): Pro
     stderr = server.stderrTail();
   }
   const total = parseInstructionTotal(stderr);
-  if (total === null) throw new Error(`echo ${messages} under cachegrind: no instruction total: ${stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`);
+  if (total === null)
+    throw new Error(
+      `echo ${messages} under cachegrind: no instruction total: ${stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`,
+    );
   return { total, ops: messages };
 }
 
 const OPS: ReadonlyArray<{ op: string; sizes: readonly [number, number]; run: typeof switchRun; method: string }> = [
-  { op: 'switch', sizes: SWITCH_YIELDS, run: switchRun, method: `cachegrind I refs, fiber-micro switch ${SWITCH_YIELDS.join(' vs ')} yields per fiber, difference per one-way switch` },
-  { op: `echo-${ECHO_BYTES}B`, sizes: ECHO_MESSAGES, run: echoRun, method: `cachegrind I refs of the tcp-echo server, ${ECHO_MESSAGES.join(' vs ')} sequential ${ECHO_BYTES}-byte round trips on one connection, difference per message` },
+  {
+    op: 'switch',
+    sizes: SWITCH_YIELDS,
+    run: switchRun,
+    method: `cachegrind I refs, fiber-micro switch ${SWITCH_YIELDS.join(' vs ')} yields per fiber, difference per one-way switch`,
+  },
+  {
+    op: `echo-${ECHO_BYTES}B`,
+    sizes: ECHO_MESSAGES,
+    run: echoRun,
+    method: `cachegrind I refs of the tcp-echo server, ${ECHO_MESSAGES.join(' vs ')} sequential ${ECHO_BYTES}-byte round trips on one connection, difference per message`,
+  },
 ];
 
 // One count: instructions per `op` on `target` from a short and a long run.
@@ -116,7 +151,10 @@ export const instructions: Workload = {
   steps: () => INSTRUCTION_REPETITIONS * OPS.length * 4,
   async run(config, progress, into) {
     if (!(await valgrindAvailable())) {
-      into.errors.push({ workload: 'instructions', message: 'valgrind not installed (Debian package valgrind): no instruction counts' });
+      into.errors.push({
+        workload: 'instructions',
+        message: 'valgrind not installed (Debian package valgrind): no instruction counts',
+      });
       return;
     }
     const { targets } = await fiberTargets(config, false, true);
@@ -135,7 +173,13 @@ export const instructions: Workload = {
       }
       for (const target of targets) {
         const list = samples.get(target.label)!;
-        if (list.length) counts.push(forTarget<InstructionCount>({ op, runtime: target.runtime, instructions_per_op: median(list), samples: list, method }, target));
+        if (list.length)
+          counts.push(
+            forTarget<InstructionCount>(
+              { op, runtime: target.runtime, instructions_per_op: median(list), samples: list, method },
+              target,
+            ),
+          );
       }
     }
     into.instructions = [...(into.instructions ?? []), ...counts];

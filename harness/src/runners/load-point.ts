@@ -12,7 +12,13 @@ const QUICK_OPEN_WARMUP_S = 0.3;
 
 export type LoadBase = Omit<LoadConfig, 'port' | 'mode' | 'ratePerS' | 'serverPid'>;
 
-export async function measureLoad(base: LoadBase, server: ServerHandle, mode: LoadMode, config: LabConfig, ratePerS?: number): Promise<Measured> {
+export async function measureLoad(
+  base: LoadBase,
+  server: ServerHandle,
+  mode: LoadMode,
+  config: LabConfig,
+  ratePerS?: number,
+): Promise<Measured> {
   const load: LoadConfig = { ...base, port: server.port, serverPid: server.pid, mode };
   if (mode === 'open' && config.quick) {
     // The quick suite's ladder rungs: 1 s windows after 0.3 s (the rate is far below saturation, so the server
@@ -32,7 +38,11 @@ export async function measureLoad(base: LoadBase, server: ServerHandle, mode: Lo
   if (result.serverCpuPct !== undefined) measured.serverCpuPct = result.serverCpuPct;
   if (result.serverCpuUsPerOp !== undefined) measured.serverCpuUsPerOp = result.serverCpuUsPerOp;
   const loadFigures = {
-    generator: `${result.generator} generator`, completed: result.completed, errors: result.errors, mismatches: result.mismatches, generatorCpuPct: result.cpuPct,
+    generator: `${result.generator} generator`,
+    completed: result.completed,
+    errors: result.errors,
+    mismatches: result.mismatches,
+    generatorCpuPct: result.cpuPct,
     ...(result.firstError ? { firstError: result.firstError } : {}),
     ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
     ...(result.lagP99Us !== undefined ? { lagP99Us: result.lagP99Us } : {}),

@@ -26,8 +26,13 @@ export interface SelfTimedOutput {
 // One repetition's sample from a program's RESULT line (errors make it invalid: every answer is checked). With a
 // peer (dns: dnsmasq on the load CPU), the peer is the load side: it must stay under GENERATOR_MAX_PCT of its
 // core, or the point measures the peer.
-export function sampleFromOutput(out: SelfTimedOutput | undefined, whyMissing: string, peerName?: string): RepetitionSample {
-  if (!out || !(out.seconds > 0)) return { throughputPerS: 0, serverCpuPct: 0, serverRssBytes: 0, generatorCpuPct: 0, invalidReason: whyMissing };
+export function sampleFromOutput(
+  out: SelfTimedOutput | undefined,
+  whyMissing: string,
+  peerName?: string,
+): RepetitionSample {
+  if (!out || !(out.seconds > 0))
+    return { throughputPerS: 0, serverCpuPct: 0, serverRssBytes: 0, generatorCpuPct: 0, invalidReason: whyMissing };
   const histogram = createLatencyHistogram();
   for (const [ns, count] of out.latency_ns) histogram.recordValueWithCount(Math.max(1, Math.round(ns)), count);
   const sample: RepetitionSample = {
@@ -54,7 +59,11 @@ export interface SelfTimedSpec {
   peerName?: string; // the load-side peer whose CPU the program reports as peer_cpu_pct (dns: dnsmasq)
 }
 
-export async function runSelfTimed(spec: SelfTimedSpec, config: LabConfig, progress: Progress): Promise<WorkloadResult[]> {
+export async function runSelfTimed(
+  spec: SelfTimedSpec,
+  config: LabConfig,
+  progress: Progress,
+): Promise<WorkloadResult[]> {
   const { targets, notes } = await fiberTargets(config, true, true);
   for (const note of notes) progress.note(`${spec.name}: ${note}`);
   const reps = new Map<string, RepetitionSample[]>();
@@ -67,16 +76,30 @@ export async function runSelfTimed(spec: SelfTimedSpec, config: LabConfig, progr
       for (const variant of spec.variants) {
         const list = reps.get(key(target, variant)) ?? [];
         reps.set(key(target, variant), list);
-        list.push(sampleFromOutput(outputs.get(variant), run.code === 0 ? `no ${variant} result in the output` : failureReason(run), spec.peerName));
+        list.push(
+          sampleFromOutput(
+            outputs.get(variant),
+            run.code === 0 ? `no ${variant} result in the output` : failureReason(run),
+            spec.peerName,
+          ),
+        );
       }
     }
   }
   const results: WorkloadResult[] = [];
   for (const variant of spec.variants) {
     for (const target of targets) {
-      const pointKey: PointKey = { name: spec.name, variant, ...targetOf(target.runtime, target.backend), mode: 'closed', connections: spec.concurrency };
+      const pointKey: PointKey = {
+        name: spec.name,
+        variant,
+        ...targetOf(target.runtime, target.backend),
+        mode: 'closed',
+        connections: spec.concurrency,
+      };
       const samples = reps.get(key(target, variant)) ?? [];
-      const point = samples.length ? aggregatePoint(pointKey, samples, config.repetitions) : invalidPoint(pointKey, 'not run');
+      const point = samples.length
+        ? aggregatePoint(pointKey, samples, config.repetitions)
+        : invalidPoint(pointKey, 'not run');
       results.push(forTarget(point, target));
     }
   }

@@ -8,7 +8,13 @@ import { startServer, type RunningServer } from '../process/server-process.js';
 import { startProcSampler } from '../recorders/proc-sampler.js';
 import type { Progress } from '../report/progress.js';
 import { aggregatePoint, invalidPoint, median, type PointKey, type RepetitionSample } from '../results/aggregate.js';
-import { targetOf, type LatencySummaryUs, type LoadMode, type RunError, type WorkloadResult } from '../results/schema.js';
+import {
+  targetOf,
+  type LatencySummaryUs,
+  type LoadMode,
+  type RunError,
+  type WorkloadResult,
+} from '../results/schema.js';
 import { fiberTargets, forTarget, PLANNED_TARGETS, targetArgv } from '../targets.js';
 import { programArgs, type Workload, type WorkloadDeclaration } from './workload.js';
 
@@ -51,11 +57,17 @@ export interface ServerWorkloadSpec {
 const ladderOf = (spec: ServerWorkloadSpec): readonly number[] => spec.openLadder ?? DEFAULT_OPEN_LADDER;
 
 export function plannedSteps(spec: ServerWorkloadSpec, config: LabConfig): number {
-  const runs = (v: VariantSpec): number => v.modes.reduce((n, mode) => n + (mode === 'open' ? ladderOf(spec).length : 1), 0);
+  const runs = (v: VariantSpec): number =>
+    v.modes.reduce((n, mode) => n + (mode === 'open' ? ladderOf(spec).length : 1), 0);
   return spec.variants.reduce((n, v) => n + runs(v) * config.repetitions * PLANNED_TARGETS, 0);
 }
 
-async function measureRepetition(server: RunningServer, variant: VariantSpec, mode: LoadMode, ratePerS?: number): Promise<RepetitionSample> {
+async function measureRepetition(
+  server: RunningServer,
+  variant: VariantSpec,
+  mode: LoadMode,
+  ratePerS?: number,
+): Promise<RepetitionSample> {
   const sampler = startProcSampler(server.pid);
   let measured: Measured;
   try {
@@ -84,25 +96,53 @@ async function measureRepetition(server: RunningServer, variant: VariantSpec, mo
 // One repetition; an open-loop one whose generator missed its schedule (a hiccup on the 2-core VM's load core,
 // where any other process delays its wake-ups by milliseconds) is measured once more, and its record keeps the first
 // attempt's reason. A second miss stands and makes the point invalid.
-export async function measureWithRetry(server: RunningServer, variant: VariantSpec, mode: LoadMode, ratePerS?: number): Promise<RepetitionSample> {
+export async function measureWithRetry(
+  server: RunningServer,
+  variant: VariantSpec,
+  mode: LoadMode,
+  ratePerS?: number,
+): Promise<RepetitionSample> {
   const first = await measureRepetition(server, variant, mode, ratePerS);
   if (!first.scheduleMissed) return first;
   const second = await measureRepetition(server, variant, mode, ratePerS);
   return { ...second, retriedAfter: first.invalidReason! };
 }
 
-export async function runServerGrid(declaration: WorkloadDeclaration, spec: ServerWorkloadSpec, config: LabConfig, progress: Progress, errors: RunError[] = []): Promise<WorkloadResult[]> {
+export async function runServerGrid(
+  declaration: WorkloadDeclaration,
+  spec: ServerWorkloadSpec,
+  config: LabConfig,
+  progress: Progress,
+  errors: RunError[] = [],
+): Promise<WorkloadResult[]> {
   const { targets, notes } = await fiberTargets(config, true, true);
   for (const note of notes) progress.note(`${spec.name}: ${note}`);
   const servers = new Map<string, RunningServer>();
   const unavailable = new Map<string, string>();
   for (const target of targets) {
     try {
-      servers.set(target.label, await startServer(targetArgv(config, target, spec.name, programArgs(declaration, 'serve', { port: 0, host: '127.0.0.1', ...spec.serverArgs })), config.serverCpus));
+      servers.set(
+        target.label,
+        await startServer(
+          targetArgv(
+            config,
+            target,
+            spec.name,
+            programArgs(declaration, 'serve', { port: 0, host: '127.0.0.1', ...spec.serverArgs }),
+          ),
+          config.serverCpus,
+        ),
+      );
     } catch (error) {
       unavailable.set(target.label, `server did not start: ${(error as Error).message.slice(0, 300)}`);
-      errors.push({ workload: spec.name, message: `${target.label}: ${unavailable.get(target.label)!}`, target: target.label });
-      progress.note(`${spec.name}: ${target.label} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`);
+      errors.push({
+        workload: spec.name,
+        message: `${target.label}: ${unavailable.get(target.label)!}`,
+        target: target.label,
+      });
+      progress.note(
+        `${spec.name}: ${target.label} server did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}`,
+      );
     }
   }
   const results: WorkloadResult[] = [];
@@ -112,32 +152,53 @@ export async function runServerGrid(declaration: WorkloadDeclaration, spec: Serv
       for (const mode of variant.modes) {
         // Closed loop is one run; open loop is the ladder of rates, set from the closed-loop throughputs.
         const base = closedThroughputs.filter((t) => t > 0);
-        const rungs: Array<{ fraction?: number; ratePerS?: number }> = mode === 'closed'
-          ? [{}]
-          : ladderOf(spec).map((fraction) => ({ fraction, ...(base.length ? { ratePerS: Math.max(1, Math.round(Math.min(...base) * fraction)) } : {}) }));
+        const rungs: Array<{ fraction?: number; ratePerS?: number }> =
+          mode === 'closed'
+            ? [{}]
+            : ladderOf(spec).map((fraction) => ({
+                fraction,
+                ...(base.length ? { ratePerS: Math.max(1, Math.round(Math.min(...base) * fraction)) } : {}),
+              }));
         for (const { fraction, ratePerS } of rungs) {
           const reps = new Map<string, RepetitionSample[]>(targets.map((t) => [t.label, []]));
           for (let rep = 1; rep <= config.repetitions; rep++) {
             for (const target of targets) {
-              progress.step(`${spec.name} ${variant.variant} ${target.label} ${mode}${ratePerS ? ` @${ratePerS}/s` : ''} rep ${rep}/${config.repetitions}`);
+              progress.step(
+                `${spec.name} ${variant.variant} ${target.label} ${mode}${ratePerS ? ` @${ratePerS}/s` : ''} rep ${rep}/${config.repetitions}`,
+              );
               const server = servers.get(target.label);
               if (!server || (mode === 'open' && ratePerS === undefined)) continue;
               reps.get(target.label)!.push(await measureWithRetry(server, variant, mode, ratePerS));
             }
           }
           for (const target of targets) {
-            const key: PointKey = { name: spec.name, variant: variant.variant, ...targetOf(target.runtime, target.backend), mode, connections: variant.connections };
+            const key: PointKey = {
+              name: spec.name,
+              variant: variant.variant,
+              ...targetOf(target.runtime, target.backend),
+              mode,
+              connections: variant.connections,
+            };
             if (ratePerS !== undefined) key.offeredRatePerS = ratePerS;
             if (fraction !== undefined) key.loadFraction = fraction;
-            const why = unavailable.get(target.label) ?? (mode === 'open' && ratePerS === undefined ? 'no closed-loop throughput to set the open-loop rate from' : undefined);
-            const point = forTarget(why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions), target);
+            const why =
+              unavailable.get(target.label) ??
+              (mode === 'open' && ratePerS === undefined
+                ? 'no closed-loop throughput to set the open-loop rate from'
+                : undefined);
+            const point = forTarget(
+              why ? invalidPoint(key, why) : aggregatePoint(key, reps.get(target.label)!, config.repetitions),
+              target,
+            );
             results.push(point);
             if (mode === 'closed' && point.valid) closedThroughputs.push(point.throughput_per_s);
           }
           if (mode === 'closed' && closedThroughputs.length === 0) {
             // No valid closed point (e.g. a saturated generator everywhere): the throughputs reached still bound
             // what every server can take, so the ladder stays below all of them.
-            closedThroughputs = results.filter((r) => r.name === spec.name && r.variant === variant.variant && r.mode === 'closed').map((r) => median(r.samples));
+            closedThroughputs = results
+              .filter((r) => r.name === spec.name && r.variant === variant.variant && r.mode === 'closed')
+              .map((r) => median(r.samples));
           }
         }
       }
@@ -149,7 +210,10 @@ export async function runServerGrid(declaration: WorkloadDeclaration, spec: Serv
 }
 
 // A server workload: its declaration and the grid its spec builds for a run.
-export function serverWorkload(declaration: WorkloadDeclaration, spec: (config: LabConfig) => ServerWorkloadSpec): Workload {
+export function serverWorkload(
+  declaration: WorkloadDeclaration,
+  spec: (config: LabConfig) => ServerWorkloadSpec,
+): Workload {
   return {
     ...declaration,
     steps: (config) => plannedSteps(spec(config), config),

@@ -9,7 +9,10 @@ export const REQUIRED_RECURSION_DEPTH = 10000;
 const GROWTH_BYTES = 4096;
 const GROWTH_RATIO = 1.25;
 
-export type SweepPoint = Pick<StackSweepPoint, 'stack_size_bytes' | 'max_recursion_depth' | 'tls_handshake_ok' | 'cold_fiber_ok' | 'rss_per_fiber_bytes'>;
+export type SweepPoint = Pick<
+  StackSweepPoint,
+  'stack_size_bytes' | 'max_recursion_depth' | 'tls_handshake_ok' | 'cold_fiber_ok' | 'rss_per_fiber_bytes'
+>;
 
 const kib = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -19,7 +22,8 @@ export function failedRequirements(point: SweepPoint, requiredDepth = REQUIRED_R
   const failed: string[] = [];
   if (!point.tls_handshake_ok) failed.push('TLS handshake in a fiber failed');
   if (point.cold_fiber_ok === false) failed.push('cold (not yet compiled) code cannot run in a fiber');
-  if (point.max_recursion_depth < requiredDepth) failed.push(`recursion ${point.max_recursion_depth} < ${requiredDepth}`);
+  if (point.max_recursion_depth < requiredDepth)
+    failed.push(`recursion ${point.max_recursion_depth} < ${requiredDepth}`);
   return failed;
 }
 
@@ -31,41 +35,58 @@ export interface StackVerdict {
 }
 
 export function rssGrowsWithReservedSize(points: readonly SweepPoint[]): boolean | null {
-  const measured = points.filter((p) => p.rss_per_fiber_bytes > 0).sort((a, b) => a.stack_size_bytes - b.stack_size_bytes);
+  const measured = points
+    .filter((p) => p.rss_per_fiber_bytes > 0)
+    .sort((a, b) => a.stack_size_bytes - b.stack_size_bytes);
   if (measured.length < 2) return null;
   const small = measured[0]!.rss_per_fiber_bytes;
   const large = measured[measured.length - 1]!.rss_per_fiber_bytes;
   return large - small > GROWTH_BYTES && large > small * GROWTH_RATIO;
 }
 
-export function stackVerdict(points: readonly SweepPoint[], requiredDepth = REQUIRED_RECURSION_DEPTH, fixed = FIXED_STACK_BYTES): StackVerdict {
+export function stackVerdict(
+  points: readonly SweepPoint[],
+  requiredDepth = REQUIRED_RECURSION_DEPTH,
+  fixed = FIXED_STACK_BYTES,
+): StackVerdict {
   const sorted = [...points].sort((a, b) => a.stack_size_bytes - b.stack_size_bytes);
-  if (!sorted.length) return { supported: null, smallestPassingBytes: null, rssGrows: null, text: 'no stack sweep data' };
+  if (!sorted.length)
+    return { supported: null, smallestPassingBytes: null, rssGrows: null, text: 'no stack sweep data' };
   const smallest = sorted.find((p) => failedRequirements(p, requiredDepth).length === 0) ?? null;
   const atFixed = sorted.find((p) => p.stack_size_bytes === fixed);
   const rssGrows = rssGrowsWithReservedSize(sorted);
   const first = sorted[0]!;
   const last = sorted[sorted.length - 1]!;
-  const rssText = rssGrows === null
-    ? 'RSS per fiber not measured'
-    : `RSS per idle fiber ${rssGrows ? 'grows' : 'does not grow'} with the reserved size (${kb(first.rss_per_fiber_bytes)} at ${kib(first.stack_size_bytes)}, ${kb(last.rss_per_fiber_bytes)} at ${kib(last.stack_size_bytes)})`;
+  const rssText =
+    rssGrows === null
+      ? 'RSS per fiber not measured'
+      : `RSS per idle fiber ${rssGrows ? 'grows' : 'does not grow'} with the reserved size (${kb(first.rss_per_fiber_bytes)} at ${kib(first.stack_size_bytes)}, ${kb(last.rss_per_fiber_bytes)} at ${kib(last.stack_size_bytes)})`;
   const requirement = `a TLS handshake in a fiber, cold code compiling in a fiber and recursion >= ${requiredDepth.toLocaleString('en-US')} frames`;
   const smallestFails = failedRequirements(first, requiredDepth);
   const below = smallestFails.length ? `; at ${kib(first.stack_size_bytes)}: ${smallestFails.join(', ')}` : '';
   if (!atFixed) {
-    return { supported: null, smallestPassingBytes: smallest?.stack_size_bytes ?? null, rssGrows, text: `${kib(fixed)} was not measured; smallest size meeting ${requirement}: ${smallest ? kib(smallest.stack_size_bytes) : 'none'}; ${rssText}` };
+    return {
+      supported: null,
+      smallestPassingBytes: smallest?.stack_size_bytes ?? null,
+      rssGrows,
+      text: `${kib(fixed)} was not measured; smallest size meeting ${requirement}: ${smallest ? kib(smallest.stack_size_bytes) : 'none'}; ${rssText}`,
+    };
   }
   const fixedFails = failedRequirements(atFixed, requiredDepth);
   if (fixedFails.length) {
     return {
-      supported: false, smallestPassingBytes: smallest?.stack_size_bytes ?? null, rssGrows,
+      supported: false,
+      smallestPassingBytes: smallest?.stack_size_bytes ?? null,
+      rssGrows,
       text: `not supported: ${kib(fixed)} fails ${fixedFails.join(', ')}; smallest size meeting ${requirement}: ${smallest ? kib(smallest.stack_size_bytes) : 'none tested'}; ${rssText}`,
     };
   }
   const depth = `${atFixed.max_recursion_depth.toLocaleString('en-US')} frames at ${kib(fixed)}`;
   if (smallest!.stack_size_bytes === fixed) {
     return {
-      supported: true, smallestPassingBytes: fixed, rssGrows,
+      supported: true,
+      smallestPassingBytes: fixed,
+      rssGrows,
       text: `supported: ${kib(fixed)} is the smallest tested size meeting ${requirement} (${depth})${below}; ${rssText}${rssGrows ? '' : ', so larger stacks cost address space, not memory'}`,
     };
   }
@@ -73,11 +94,15 @@ export function stackVerdict(points: readonly SweepPoint[], requiredDepth = REQU
   const smaller = kib(smallest!.stack_size_bytes);
   return rssGrows
     ? {
-      supported: false, smallestPassingBytes: smallest!.stack_size_bytes, rssGrows,
-      text: `not supported as the minimum: ${smaller} already meets ${requirement} and ${rssText}, so a smaller stack would save memory (${depth})`,
-    }
+        supported: false,
+        smallestPassingBytes: smallest!.stack_size_bytes,
+        rssGrows,
+        text: `not supported as the minimum: ${smaller} already meets ${requirement} and ${rssText}, so a smaller stack would save memory (${depth})`,
+      }
     : {
-      supported: true, smallestPassingBytes: smallest!.stack_size_bytes, rssGrows,
-      text: `supported with headroom: ${smaller} already meets ${requirement}, but ${rssText}, so ${kib(fixed)} costs only address space and buys recursion depth (${depth})${below}`,
-    };
+        supported: true,
+        smallestPassingBytes: smallest!.stack_size_bytes,
+        rssGrows,
+        text: `supported with headroom: ${smaller} already meets ${requirement}, but ${rssText}, so ${kib(fixed)} costs only address space and buys recursion depth (${depth})${below}`,
+      };
 }

@@ -15,7 +15,8 @@ const SIZES_KIB = [64, 128, 256, 512, 1024, 2048, 4096, 8192];
 
 export const STACK_SWEEP = {
   name: 'stack-sweep',
-  about: 'CoroJS per --fiber-stack-size (64 KiB to 8 MiB): recursion depth, cold code and TLS in a fiber, RSS per idle fiber, spawn rate',
+  about:
+    'CoroJS per --fiber-stack-size (64 KiB to 8 MiB): recursion depth, cold code and TLS in a fiber, RSS per idle fiber, spawn rate',
   variants: SIZES_KIB.map((k) => (k >= 1024 ? `${k / 1024}MiB` : `${k}KiB`)),
   program: { name: 'stack-sweep', forms: { run: ['cert_dir', 'idle_fibers', 'spawn_batch', 'spawn_samples'] } },
   parameters: { idle_fibers: 1000, spawn_batch: 1000 }, // spawn_samples: --repetitions
@@ -40,7 +41,8 @@ export function parseStackProbe(stdout: string, stackSizeBytes: number, backend:
   const point: StackSweepPoint = {
     ...targetOf('corojs', typeof idle?.backend === 'string' ? idle.backend : backend),
     stack_size_bytes: stackSizeBytes,
-    max_recursion_depth: recursion?.ok === true && recursion.range_error === true ? num(recursion.max_recursion_depth) : 0,
+    max_recursion_depth:
+      recursion?.ok === true && recursion.range_error === true ? num(recursion.max_recursion_depth) : 0,
     tls_handshake_ok: tls?.tls_handshake_ok === true,
     rss_per_fiber_bytes: idle ? perUnitBytes(num(idle.rss_before_bytes), num(idle.rss_after_bytes), fibers) : 0,
     spawn_per_s: Math.round(median(spawnSamples)),
@@ -49,8 +51,14 @@ export function parseStackProbe(stdout: string, stackSizeBytes: number, backend:
   };
   if (recursion && recursion.range_error !== true) point.recursion_note = 'no catchable RangeError';
   if (typeof recursion?.main_depth === 'number') point.main_stack_depth = recursion.main_depth;
-  if (idle) point.stack_resident_per_fiber_bytes = perUnitBytes(num(idle.stack_resident_before_bytes), num(idle.stack_resident_after_bytes), fibers);
-  if (typeof tls?.stack_resident_delta_bytes === 'number') point.tls_stack_resident_bytes = tls.stack_resident_delta_bytes;
+  if (idle)
+    point.stack_resident_per_fiber_bytes = perUnitBytes(
+      num(idle.stack_resident_before_bytes),
+      num(idle.stack_resident_after_bytes),
+      fibers,
+    );
+  if (typeof tls?.stack_resident_delta_bytes === 'number')
+    point.tls_stack_resident_bytes = tls.stack_resident_delta_bytes;
   if (typeof tls?.error === 'string') point.tls_error = tls.error.slice(0, 200);
   if (typeof cold?.error === 'string') point.cold_error = cold.error.slice(0, 200);
   const missing = ['recursion', 'cold', 'spawn', 'idle', 'tls'].filter((p) => !parts.has(p));
@@ -70,8 +78,17 @@ export const stackSweep: Workload = {
       const points: SweepPoint[] = [];
       for (const size of STACK_SIZES) {
         progress.step(`stack-sweep ${target.label} ${size / KiB} KiB`);
-        const args = programArgs(STACK_SWEEP, 'run', { cert_dir: certDir, idle_fibers: SWEEP_IDLE_FIBERS, spawn_batch: STACK_SWEEP.parameters.spawn_batch, spawn_samples: spawnSamples });
-        const run = await runPinned(targetArgv(config, target, STACK_SWEEP.name, args, [`--fiber-stack-size=${size}`]), config, 60000);
+        const args = programArgs(STACK_SWEEP, 'run', {
+          cert_dir: certDir,
+          idle_fibers: SWEEP_IDLE_FIBERS,
+          spawn_batch: STACK_SWEEP.parameters.spawn_batch,
+          spawn_samples: spawnSamples,
+        });
+        const run = await runPinned(
+          targetArgv(config, target, STACK_SWEEP.name, args, [`--fiber-stack-size=${size}`]),
+          config,
+          60000,
+        );
         const point = parseStackProbe(run.stdout, size, target.backend!);
         if (run.code !== 0 || !run.stdout.includes('DONE')) point.probe_error = failureReason(run);
         points.push(point);
@@ -79,7 +96,8 @@ export const stackSweep: Workload = {
       }
       const verdict = stackVerdict(points);
       const key = target.backend === 'thread' ? 'stack_1mib' : `stack_1mib_${target.backend}`;
-      into.conclusions[key] = `[${target.backend} backend, requirement: recursion >= ${REQUIRED_RECURSION_DEPTH}] ${verdict.text}`;
+      into.conclusions[key] =
+        `[${target.backend} backend, requirement: recursion >= ${REQUIRED_RECURSION_DEPTH}] ${verdict.text}`;
     }
   },
 };

@@ -19,7 +19,17 @@ import { programArgs, type Workload, type WorkloadDeclaration } from './workload
 export const SWITCH_LADDER = {
   name: 'switch-ladder',
   about: 'the cost of one one-way switch, from the bare mechanism (addon) to each runtime (fiber-micro switch)',
-  variants: ['raw-ucontext', 'raw-fcontext', 'thread-handoff', 'corojs-fiber', 'node18-await', 'node20-await', 'bun-await', 'deno-await', 'go-goroutine'],
+  variants: [
+    'raw-ucontext',
+    'raw-fcontext',
+    'thread-handoff',
+    'corojs-fiber',
+    'node18-await',
+    'node20-await',
+    'bun-await',
+    'deno-await',
+    'go-goroutine',
+  ],
   concurrency: 2, // two fibers, async functions or goroutines ping-ponging
   parameters: { yields_per_fiber: 100000, raw_round_trips: 200000, handoff_round_trips: 50000 },
 } satisfies WorkloadDeclaration;
@@ -41,7 +51,8 @@ export function parseSwitchOutput(stdout: string): SwitchOutput | null {
   if (!result) return null;
   const ns = result.ns_per_switch;
   const switches = result.switches;
-  if (typeof ns !== 'number' || !Number.isFinite(ns) || ns <= 0 || typeof switches !== 'number' || switches <= 0) return null;
+  if (typeof ns !== 'number' || !Number.isFinite(ns) || ns <= 0 || typeof switches !== 'number' || switches <= 0)
+    return null;
   const out: SwitchOutput = { ns_per_switch: ns, switches };
   if (typeof result.backend === 'string') out.backend = result.backend;
   return out;
@@ -69,7 +80,9 @@ export const switchLadder: Workload = {
     const raw: number[] = [];
     const rawFcontext: number[] = [];
     const handoff: number[] = [];
-    const perTarget = new Map<string, { samples: number[]; backend?: string; failures: string[] }>(targets.map((t) => [t.label, { samples: [], failures: [] }]));
+    const perTarget = new Map<string, { samples: number[]; backend?: string; failures: string[] }>(
+      targets.map((t) => [t.label, { samples: [], failures: [] }]),
+    );
     for (let rep = 1; rep <= config.repetitions; rep++) {
       progress.step(`switch-ladder raw-ucontext rep ${rep}/${config.repetitions}`);
       if (addon) raw.push(addon.rawUcontextSwitchNs(RAW_ROUND_TRIPS));
@@ -79,7 +92,11 @@ export const switchLadder: Workload = {
       if (addon) handoff.push(addon.threadHandoffSwitchNs(HANDOFF_ROUND_TRIPS, cpu));
       for (const target of targets) {
         progress.step(`switch-ladder ${target.label} rep ${rep}/${config.repetitions}`);
-        const run = await runPinned(targetArgv(config, target, FIBER_MICRO.name, programArgs(FIBER_MICRO, 'switch', { yields: SWITCH_YIELDS })), config, 60000);
+        const run = await runPinned(
+          targetArgv(config, target, FIBER_MICRO.name, programArgs(FIBER_MICRO, 'switch', { yields: SWITCH_YIELDS })),
+          config,
+          60000,
+        );
         const parsed = run.code === 0 ? parseSwitchOutput(run.stdout) : null;
         const slot = perTarget.get(target.label)!;
         if (parsed) {
@@ -89,23 +106,44 @@ export const switchLadder: Workload = {
       }
     }
     if (addon) {
-      into.switch_ladder.push(rungOf('raw-ucontext', raw, { method: `addon: ${RAW_ROUND_TRIPS} swapcontext round trips` }));
-      into.switch_ladder.push(rungOf('raw-fcontext', rawFcontext, { method: `addon: ${RAW_ROUND_TRIPS} jump_fcontext round trips` }));
-      into.switch_ladder.push(rungOf('thread-handoff', handoff, { method: `addon: ${HANDOFF_ROUND_TRIPS} semaphore round trips, both threads on CPU ${cpu}` }));
+      into.switch_ladder.push(
+        rungOf('raw-ucontext', raw, { method: `addon: ${RAW_ROUND_TRIPS} swapcontext round trips` }),
+      );
+      into.switch_ladder.push(
+        rungOf('raw-fcontext', rawFcontext, { method: `addon: ${RAW_ROUND_TRIPS} jump_fcontext round trips` }),
+      );
+      into.switch_ladder.push(
+        rungOf('thread-handoff', handoff, {
+          method: `addon: ${HANDOFF_ROUND_TRIPS} semaphore round trips, both threads on CPU ${cpu}`,
+        }),
+      );
     } else {
-      progress.note('switch-ladder: the N-API addon is not built (build/native), raw-ucontext, raw-fcontext and thread-handoff skipped');
-      into.errors.push({ workload: 'switch-ladder', message: 'addon not built: raw-ucontext, raw-fcontext and thread-handoff rungs missing' });
+      progress.note(
+        'switch-ladder: the N-API addon is not built (build/native), raw-ucontext, raw-fcontext and thread-handoff skipped',
+      );
+      into.errors.push({
+        workload: 'switch-ladder',
+        message: 'addon not built: raw-ucontext, raw-fcontext and thread-handoff rungs missing',
+      });
     }
     for (const target of targets) {
       const slot = perTarget.get(target.label)!;
       if (slot.samples.length === 0) {
         progress.note(`switch-ladder: ${target.label} failed: ${slot.failures[0] ?? 'no samples'}`);
-        into.errors.push({ workload: 'switch-ladder', message: `${target.label}: ${slot.failures[0] ?? 'no samples'}`, target: target.label });
+        into.errors.push({
+          workload: 'switch-ladder',
+          message: `${target.label}: ${slot.failures[0] ?? 'no samples'}`,
+          target: target.label,
+        });
         continue;
       }
-      const extra: Partial<SwitchRung> = { method: `in-script hrtime, ${2 * SWITCH_YIELDS} one-way switches, taskset ${config.serverCpus}` };
+      const extra: Partial<SwitchRung> = {
+        method: `in-script hrtime, ${2 * SWITCH_YIELDS} one-way switches, taskset ${config.serverCpus}`,
+      };
       if (slot.failures.length) extra.failures = slot.failures;
-      into.switch_ladder.push(forTarget(rungOf(rungName(target), slot.samples, extra), target, slot.backend ?? target.backend));
+      into.switch_ladder.push(
+        forTarget(rungOf(rungName(target), slot.samples, extra), target, slot.backend ?? target.backend),
+      );
     }
   },
 };

@@ -25,8 +25,20 @@ export function tcpEchoSpec(config: LabConfig): ServerWorkloadSpec {
       modes: config.quick && !TCP_ECHO.parameters.quick_open_loop.includes(variant) ? ['closed'] : ['closed', 'open'],
       measure: (server, mode, ratePerS) =>
         measureLoad(
-          { kind: 'echo', host: '127.0.0.1', transport: 'tcp', pattern: 'steady', connections, messageSize: ECHO_SIZES[variant]!, warmupS: config.warmupS, durationS: config.durationS },
-          server, mode, config, ratePerS,
+          {
+            kind: 'echo',
+            host: '127.0.0.1',
+            transport: 'tcp',
+            pattern: 'steady',
+            connections,
+            messageSize: ECHO_SIZES[variant]!,
+            warmupS: config.warmupS,
+            durationS: config.durationS,
+          },
+          server,
+          mode,
+          config,
+          ratePerS,
         ),
     };
   });

@@ -28,8 +28,27 @@ export function ensureTlsEchoCerts(config: LabConfig): string {
   mkdirSync(dir, { recursive: true });
   for (const name of TLS_NAMES) {
     if (existsSync(path.join(dir, `${name}.crt`))) continue;
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`,
-      '-addext', `subjectAltName=DNS:${name}`, '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, `${name}.crt`)], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        `subjectAltName=DNS:${name}`,
+        '-keyout',
+        path.join(dir, `${name}.key`),
+        '-out',
+        path.join(dir, `${name}.crt`),
+      ],
+      { stdio: 'ignore' },
+    );
   }
   return dir;
 }
@@ -43,9 +62,27 @@ export function tlsEchoSpec(config: LabConfig): ServerWorkloadSpec {
     const messageSize = TLS_ECHO.parameters.message_bytes[variant as keyof typeof TLS_ECHO.parameters.message_bytes];
     const pattern = variant === 'handshake' ? 'handshake' : 'steady';
     return {
-      variant, connections, modes: ['closed', 'open'],
-      measure: (server, mode, ratePerS) => measureLoad({ kind: 'echo', host: '127.0.0.1', transport: 'tls', tls, pattern, connections,
-        messageSize, warmupS: config.warmupS, durationS: config.durationS }, server, mode, config, ratePerS),
+      variant,
+      connections,
+      modes: ['closed', 'open'],
+      measure: (server, mode, ratePerS) =>
+        measureLoad(
+          {
+            kind: 'echo',
+            host: '127.0.0.1',
+            transport: 'tls',
+            tls,
+            pattern,
+            connections,
+            messageSize,
+            warmupS: config.warmupS,
+            durationS: config.durationS,
+          },
+          server,
+          mode,
+          config,
+          ratePerS,
+        ),
     };
   });
   return { name: TLS_ECHO.name, serverArgs: { cert_dir: certDir, names: TLS_NAMES.join(',') }, variants };

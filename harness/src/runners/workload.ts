@@ -3,7 +3,15 @@
 // parameters. The CLI (--only, --help), the suite (registry.ts), the programs' argv and the README read it from there.
 import type { LabConfig } from '../lab-config.js';
 import type { Progress } from '../report/progress.js';
-import type { InstructionCount, MemoryPoint, NotRun, RunError, StackSweepPoint, SwitchRung, WorkloadResult } from '../results/schema.js';
+import type {
+  InstructionCount,
+  MemoryPoint,
+  NotRun,
+  RunError,
+  StackSweepPoint,
+  SwitchRung,
+  WorkloadResult,
+} from '../results/schema.js';
 
 // What a runner adds to (structurally the suite's Section).
 export interface Section {
@@ -37,7 +45,10 @@ export interface Workload extends WorkloadDeclaration {
 }
 
 // The variants a run measures: the --quick subset when quick.
-export function variantsOf(workload: Pick<WorkloadDeclaration, 'variants' | 'quick'>, quick: boolean): readonly string[] {
+export function variantsOf(
+  workload: Pick<WorkloadDeclaration, 'variants' | 'quick'>,
+  quick: boolean,
+): readonly string[] {
   return quick && workload.quick ? workload.quick : workload.variants;
 }
 
@@ -57,12 +68,19 @@ export function usageOf(program: NonNullable<WorkloadDeclaration['program']>, fo
 
 // The argv of one form of a workload's program from values by name, in the declared order; a missing or
 // unknown name is the harness's bug and throws.
-export function programArgs(workload: Pick<WorkloadDeclaration, 'program'>, form: string, values: Readonly<Record<string, string | number>>): string[] {
+export function programArgs(
+  workload: Pick<WorkloadDeclaration, 'program'>,
+  form: string,
+  values: Readonly<Record<string, string | number>>,
+): string[] {
   const program = workload.program;
   const names = program?.forms[form];
   if (!program || !names) throw new Error(`no program form ${form}`);
   const unknown = Object.keys(values).filter((k) => !names.includes(k));
   const missing = names.filter((n) => !n.startsWith('=') && values[n] === undefined);
-  if (unknown.length || missing.length) throw new Error(`${usageOf(program, form)}: ${[...missing.map((m) => `missing ${m}`), ...unknown.map((u) => `unknown ${u}`)].join(', ')}`);
+  if (unknown.length || missing.length)
+    throw new Error(
+      `${usageOf(program, form)}: ${[...missing.map((m) => `missing ${m}`), ...unknown.map((u) => `unknown ${u}`)].join(', ')}`,
+    );
   return names.map((n) => (n.startsWith('=') ? n.slice(1) : String(values[n])));
 }

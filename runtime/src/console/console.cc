@@ -17,8 +17,7 @@ namespace {
 void Write(const Args& info) {
   int64_t fd;
   std::string text;
-  if (!ArgCount(info, 2, "console.write") || !ArgInt(info, 0, "fd", 1, 2, &fd) ||
-      !ArgBytes(info, 1, "text", &text)) {
+  if (!ArgCount(info, 2, "console.write") || !ArgInt(info, 0, "fd", 1, 2, &fd) || !ArgBytes(info, 1, "text", &text)) {
     return;
   }
   size_t done = 0;

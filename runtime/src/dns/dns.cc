@@ -49,7 +49,8 @@ void Resolve(const Args& info) {
   v8::Isolate* isolate = info.GetIsolate();
   const RecordType* type = FindRecordType(type_name);
   if (!type) {
-    return ThrowTypeError(isolate, "unknown rrtype '" + type_name + "' (A, AAAA, CNAME, MX, NS, PTR, SOA, SRV, TXT, CAA, ANY)",
+    return ThrowTypeError(isolate,
+                          "unknown rrtype '" + type_name + "' (A, AAAA, CNAME, MX, NS, PTR, SOA, SRV, TXT, CAA, ANY)",
                           "ERR_INVALID_ARG_VALUE");
   }
   if (hostname.empty() || hostname.size() > 253) {

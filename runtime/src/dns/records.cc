@@ -12,9 +12,9 @@ namespace corojs {
 namespace {
 
 const RecordType kTypes[] = {
-    {"A", ns_t_a},     {"AAAA", ns_t_aaaa}, {"CNAME", ns_t_cname}, {"MX", ns_t_mx},   {"NS", ns_t_ns},
-    {"PTR", ns_t_ptr}, {"SOA", ns_t_soa},   {"SRV", ns_t_srv},     {"TXT", ns_t_txt}, {"CAA", 257},
-    {"ANY", ns_t_any},
+    {"A", ns_t_a},     {"AAAA", ns_t_aaaa}, {"CNAME", ns_t_cname}, {"MX", ns_t_mx},
+    {"NS", ns_t_ns},   {"PTR", ns_t_ptr},   {"SOA", ns_t_soa},     {"SRV", ns_t_srv},
+    {"TXT", ns_t_txt}, {"CAA", 257},        {"ANY", ns_t_any},
 };
 constexpr size_t kConcreteTypes = sizeof(kTypes) / sizeof(kTypes[0]) - 1;
 
@@ -78,13 +78,9 @@ int AddRecords(v8::Isolate* isolate, const RecordType& type, const std::string& 
   int rc = ARES_SUCCESS;
   switch (type.type) {
     case ns_t_a:
-    case ns_t_aaaa:
-      rc = ParseAddresses(isolate, type, packet, list);
-      break;
+    case ns_t_aaaa: rc = ParseAddresses(isolate, type, packet, list); break;
     case ns_t_ns:
-    case ns_t_ptr:
-      rc = ParseNames(isolate, type, packet, list);
-      break;
+    case ns_t_ptr: rc = ParseNames(isolate, type, packet, list); break;
     case ns_t_cname: {
       hostent* host = nullptr;
       rc = ares_parse_a_reply(Bytes(packet), Length(packet), &host, nullptr, nullptr);

@@ -7,8 +7,8 @@
 namespace corojs {
 
 struct DnsAnswer {
-  int status = 0;       // ARES_SUCCESS or an ARES_E* code
-  std::string packet;   // the raw DNS response
+  int status = 0;      // ARES_SUCCESS or an ARES_E* code
+  std::string packet;  // the raw DNS response
 };
 
 // Sends a query of `type` (ns_t_*) for `name` and blocks the fiber until the answer or a failure.

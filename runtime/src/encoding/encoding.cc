@@ -88,9 +88,9 @@ void EncodeInto(const Args& info) {
   size_t capacity = dest->ByteLength();
   if (capacity > 0) {
     char* data = const_cast<char*>(ViewData(dest));
-    written = info[0].As<v8::String>()->WriteUtf8(
-        isolate, data, static_cast<int>(std::min<size_t>(capacity, INT32_MAX)), &read,
-        v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+    written =
+        info[0].As<v8::String>()->WriteUtf8(isolate, data, static_cast<int>(std::min<size_t>(capacity, INT32_MAX)),
+                                            &read, v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
   }
   v8::Local<v8::Value> pair[] = {v8::Integer::New(isolate, read), v8::Integer::New(isolate, written)};
   info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));

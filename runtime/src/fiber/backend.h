@@ -26,9 +26,9 @@ class Fiber {
   uint64_t id = 0;
   State state = State::kIdle;
   bool in_queue = false;
-  bool retire = false;  // leaves for good after the current job (the pool is full)
-  bool running_jobs = false;  // inside a promise-job loop it started (it is, or was, the job runner)
-  JobLoopState jobs;           // its own view of V8's job loop while it is switched out
+  bool retire = false;                // leaves for good after the current job (the pool is full)
+  bool running_jobs = false;          // inside a promise-job loop it started (it is, or was, the job runner)
+  JobLoopState jobs;                  // its own view of V8's job loop while it is switched out
   std::unique_ptr<FiberStack> stack;  // null for the main fiber, which runs on the process stack
   v8::Global<v8::Function> job;
 };

@@ -21,10 +21,13 @@ void Run(const Args& info) {
   if (!ArgCount(info, 1, "fiber.run") || !ArgFunction(info, 0, "fn", &fn)) return;
   if (!fiber::Spawn(fn)) {
     int err = errno;
-    ThrowCodeError(info.GetIsolate(), err == ENOMEM ? "ENOMEM" : "EAGAIN",
-                   std::string("cannot create a fiber: ") + strerror(err) +
-                       (err == EAGAIN ? " (the fiber limit under vm.max_map_count is reached; fibers can be created again as others end)" : ""),
-                   "fiber.run");
+    ThrowCodeError(
+        info.GetIsolate(), err == ENOMEM ? "ENOMEM" : "EAGAIN",
+        std::string("cannot create a fiber: ") + strerror(err) +
+            (err == EAGAIN
+                 ? " (the fiber limit under vm.max_map_count is reached; fibers can be created again as others end)"
+                 : ""),
+        "fiber.run");
   }
 }
 

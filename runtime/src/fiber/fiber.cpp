@@ -76,16 +76,14 @@ static void UcontextEntry(unsigned int hi, unsigned int lo) {
 }
 
 Fiber::Fiber(Body body, size_t stack_size)
-    : body_(std::move(body)),
-      stack_(std::make_unique<FiberStack>(stack_size)),
-      context_(std::make_unique<Context>()) {
+    : body_(std::move(body)), stack_(std::make_unique<FiberStack>(stack_size)), context_(std::make_unique<Context>()) {
   getcontext(&context_->fiber);
   context_->fiber.uc_stack.ss_sp = stack_->low();
   context_->fiber.uc_stack.ss_size = stack_->size();
   context_->fiber.uc_link = &context_->caller;
   uintptr_t bits = reinterpret_cast<uintptr_t>(this);
-  makecontext(&context_->fiber, reinterpret_cast<void (*)()>(UcontextEntry), 2,
-              static_cast<unsigned int>(bits >> 32), static_cast<unsigned int>(bits & 0xffffffffu));
+  makecontext(&context_->fiber, reinterpret_cast<void (*)()>(UcontextEntry), 2, static_cast<unsigned int>(bits >> 32),
+              static_cast<unsigned int>(bits & 0xffffffffu));
 }
 
 Fiber::~Fiber() = default;

@@ -31,8 +31,8 @@ size_t HandleBlocksResidentBytes() { return 0; }
 namespace {
 
 constexpr size_t kHandleBlockBytes = 1022 * sizeof(void*);  // V8's kHandleBlockSize Addresses
-constexpr size_t kSlotBytes = 8192;                          // two pages: a block never shares a page
-constexpr size_t kReservedBytes = size_t{1} << 30;           // address space only (MAP_NORESERVE): 131,072 slots
+constexpr size_t kSlotBytes = 8192;                         // two pages: a block never shares a page
+constexpr size_t kReservedBytes = size_t{1} << 30;          // address space only (MAP_NORESERVE): 131,072 slots
 
 class HandleBlockPool {
  public:
@@ -75,7 +75,8 @@ class HandleBlockPool {
   };
 
   bool Reserve() {
-    void* mapping = mmap(nullptr, kReservedBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* mapping =
+        mmap(nullptr, kReservedBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (mapping == MAP_FAILED) return false;
     base_.store(static_cast<char*>(mapping), std::memory_order_release);
     return true;

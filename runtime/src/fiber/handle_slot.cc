@@ -46,7 +46,8 @@ bool LocateHandleScopeExtend(std::string* why_not) {
   void* extend = dlsym(RTLD_DEFAULT, kHandleScopeExtend);
   Dl_info info;
   ElfW(Sym)* symbol = nullptr;
-  if (!extend || !dladdr1(extend, &info, reinterpret_cast<void**>(&symbol), RTLD_DL_SYMENT) || !symbol || symbol->st_size == 0) {
+  if (!extend || !dladdr1(extend, &info, reinterpret_cast<void**>(&symbol), RTLD_DL_SYMENT) || !symbol ||
+      symbol->st_size == 0) {
     *why_not = "libnode does not export v8::internal::HandleScope::Extend with its size";
     return false;
   }

@@ -39,7 +39,8 @@ SameThreadFiber* AsSameThread(Fiber* fiber) { return static_cast<SameThreadFiber
 SameThreadBackend::SameThreadBackend(const V8ThreadIdentity& slots) : slots_(slots) {
   RememberMainStack();
   std::string why_not;
-  if (!LocateHandleScopeExtend(&why_not)) fprintf(stderr, "corojs: handle blocks stay in the heap (%s)\n", why_not.c_str());
+  if (!LocateHandleScopeExtend(&why_not))
+    fprintf(stderr, "corojs: handle blocks stay in the heap (%s)\n", why_not.c_str());
 }
 
 void SameThreadBackend::Park(Fiber* self, Fiber* next) {

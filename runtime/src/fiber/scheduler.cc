@@ -3,11 +3,11 @@
 // isolate lock: the running fiber holds it (v8::Locker) and unlocks it only around a switch, which is how V8
 // archives and restores each fiber's per-thread state (frame chain, handle scopes, TryCatch chain, stack guard).
 //
-// The scheduling contract (docs/ARCHITECTURE.md, "The scheduling contract"): promise jobs run first, on a job-runner fiber
-// of their own, so a job that blocks holds only that fiber (another takes over the jobs); then runnable fibers
-// in FIFO order; then the loop, whose callbacks (timers, I/O, V8's platform tasks) only wake fibers. A wake-up
-// during the loop stops it from blocking, so nothing due waits behind a poll. The process ends exactly when no
-// fiber is runnable, no job is queued, the loop has nothing alive and V8 has no background work pending.
+// The scheduling contract (docs/ARCHITECTURE.md, "The scheduling contract"): promise jobs run first, on a job-runner
+// fiber of their own, so a job that blocks holds only that fiber (another takes over the jobs); then runnable fibers in
+// FIFO order; then the loop, whose callbacks (timers, I/O, V8's platform tasks) only wake fibers. A wake-up during the
+// loop stops it from blocking, so nothing due waits behind a poll. The process ends exactly when no fiber is runnable,
+// no job is queued, the loop has nothing alive and V8 has no background work pending.
 #include <sched.h>
 
 #include <algorithm>
@@ -61,7 +61,7 @@ std::vector<Fiber*> retired;  // fibers that have left: Destroy them from anothe
 uint64_t next_id = 1;
 size_t fiber_budget = 0;  // FiberBudget(), read at Init
 uint64_t yields_since_poll = 0;
-bool in_loop = false;  // inside uv_run: a wake-up must stop it from blocking
+bool in_loop = false;               // inside uv_run: a wake-up must stop it from blocking
 bool holding_for_platform = false;  // V8 background work keeps the loop waiting (HoldLoopForPlatform)
 Stats stats;
 void (*before_idle_exit)() = nullptr;
@@ -316,7 +316,8 @@ void Init(v8::Isolate* isolate_in, uv_loop_t* loop_in, const Options& options_in
     std::string why_not;
     backend = wanted == "ucontext" ? NewUcontextBackend(isolate, &why_not) : NewFcontextBackend(isolate, &why_not);
     if (!backend) {
-      fprintf(stderr, "corojs: %s fiber backend unavailable (%s); using the thread backend\n", wanted.c_str(), why_not.c_str());
+      fprintf(stderr, "corojs: %s fiber backend unavailable (%s); using the thread backend\n", wanted.c_str(),
+              why_not.c_str());
     }
   }
   if (!backend) backend = NewThreadBackend(cpu);
@@ -331,7 +332,8 @@ void Init(v8::Isolate* isolate_in, uv_loop_t* loop_in, const Options& options_in
   v8::Local<v8::Context> context = GetContext();
   std::string why_not;
   if (!job_state.Locate(isolate, context, &why_not)) {
-    fprintf(stderr, "corojs: promise jobs run inline (%s): a job that blocks delays the fiber it runs on\n", why_not.c_str());
+    fprintf(stderr, "corojs: promise jobs run inline (%s): a job that blocks delays the fiber it runs on\n",
+            why_not.c_str());
   }
   runner_main.Reset(isolate, v8::Function::New(context, RunJobsForever).ToLocalChecked());
 }

@@ -27,9 +27,9 @@ class Fiber;
 struct Options {
   size_t stack_size = 1 << 20;  // fixed per fiber (spec: 1 MiB); --fiber-stack-size only for the lab's sweep
   int cpu = -1;                 // CPU every fiber thread is pinned to; -1 = the first CPU we may run on; -2 = none
-  std::string backend;  // --fiber-backend: "fcontext", "ucontext" or "thread"; empty: the default (fcontext,
-                        // or thread if same-thread fibers fail their self-test on this libnode)
-  size_t limit = 0;  // --fiber-limit: at most this many fibers with stacks (0: the mapping budget alone)
+  std::string backend;          // --fiber-backend: "fcontext", "ucontext" or "thread"; empty: the default (fcontext,
+                                // or thread if same-thread fibers fail their self-test on this libnode)
+  size_t limit = 0;             // --fiber-limit: at most this many fibers with stacks (0: the mapping budget alone)
 };
 
 // Checks a --fiber-backend name.
@@ -39,10 +39,10 @@ std::string V8FlagsFor(const Options& options);
 
 struct Stats {
   const char* backend = "thread";  // the backend actually running (same-thread ones fall back to thread if unsafe)
-  uint64_t live = 0;      // fibers started and not finished, including the main fiber
-  uint64_t created = 0;   // fibers created since start (not counting the main fiber)
-  uint64_t switches = 0;  // fiber-to-fiber switches
-  uint64_t pooled = 0;    // finished fibers whose thread and stack wait for reuse
+  uint64_t live = 0;               // fibers started and not finished, including the main fiber
+  uint64_t created = 0;            // fibers created since start (not counting the main fiber)
+  uint64_t switches = 0;           // fiber-to-fiber switches
+  uint64_t pooled = 0;             // finished fibers whose thread and stack wait for reuse
   size_t stack_size = 0;
   size_t stack_reserved_bytes = 0;  // mapped fiber stacks (live and pooled)
   size_t stack_resident_bytes = 0;  // pages of those stacks actually in RAM (mincore)
@@ -84,7 +84,9 @@ class WaitList {
   class Entry {
    public:
     explicit Entry(WaitList* list) : list_(list), fiber_(Current()) { list_->fibers_.push_back(fiber_); }
-    ~Entry() { list_->fibers_.erase(std::remove(list_->fibers_.begin(), list_->fibers_.end(), fiber_), list_->fibers_.end()); }
+    ~Entry() {
+      list_->fibers_.erase(std::remove(list_->fibers_.begin(), list_->fibers_.end(), fiber_), list_->fibers_.end());
+    }
     Entry(const Entry&) = delete;
     Entry& operator=(const Entry&) = delete;
 

@@ -19,8 +19,8 @@ constexpr size_t kScanBytes = 40;
 struct Probe {
   v8::Isolate* isolate;
   v8::MicrotaskQueue* queue;
-  char* scan;                  // first byte examined
-  std::vector<uint8_t> outside;  // the scanned bytes with no job loop running
+  char* scan;                        // first byte examined
+  std::vector<uint8_t> outside;      // the scanned bytes with no job loop running
   std::vector<size_t> running;       // offsets (from scan) confirmed as is_running_microtasks_
   std::vector<size_t> suppressions;  // offsets confirmed as microtasks_suppressions_
   bool nested_ran = false;
@@ -54,7 +54,8 @@ void InsideJob(void* data) {
     scan[running] = 0;
     SetInt(scan + i, 0);
     probe->nested_ran = false;
-    probe->queue->EnqueueMicrotask(probe->isolate, [](void* d) { static_cast<Probe*>(d)->nested_ran = true; }, probe);
+    probe->queue->EnqueueMicrotask(
+        probe->isolate, [](void* d) { static_cast<Probe*>(d)->nested_ran = true; }, probe);
     probe->queue->PerformCheckpoint(probe->isolate);
     bool left_clear = scan[running] == 0 && IntAt(scan + i) == 0;
     scan[running] = 1;

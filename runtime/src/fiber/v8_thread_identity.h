@@ -14,7 +14,7 @@
 namespace corojs::fiber {
 
 struct ThreadIdentity {
-  void* isolate = nullptr;      // a fresh identity: V8 allocates a new thread id on first use
+  void* isolate = nullptr;  // a fresh identity: V8 allocates a new thread id on first use
   void* thread_data = nullptr;
   int thread_id = 0;
 };

@@ -40,12 +40,21 @@ bool ParseFlags(const Args& info, int index, int* out) {
   }
   std::string flags;
   if (!ArgString(info, index, "flags", &flags)) return false;
-  static const struct { const char* name; int value; } kFlags[] = {
-      {"r", O_RDONLY}, {"r+", O_RDWR}, {"rs+", O_RDWR | O_SYNC},
-      {"w", O_WRONLY | O_CREAT | O_TRUNC}, {"wx", O_WRONLY | O_CREAT | O_TRUNC | O_EXCL},
-      {"w+", O_RDWR | O_CREAT | O_TRUNC}, {"wx+", O_RDWR | O_CREAT | O_TRUNC | O_EXCL},
-      {"a", O_WRONLY | O_CREAT | O_APPEND}, {"ax", O_WRONLY | O_CREAT | O_APPEND | O_EXCL},
-      {"a+", O_RDWR | O_CREAT | O_APPEND}, {"ax+", O_RDWR | O_CREAT | O_APPEND | O_EXCL},
+  static const struct {
+    const char* name;
+    int value;
+  } kFlags[] = {
+      {"r", O_RDONLY},
+      {"r+", O_RDWR},
+      {"rs+", O_RDWR | O_SYNC},
+      {"w", O_WRONLY | O_CREAT | O_TRUNC},
+      {"wx", O_WRONLY | O_CREAT | O_TRUNC | O_EXCL},
+      {"w+", O_RDWR | O_CREAT | O_TRUNC},
+      {"wx+", O_RDWR | O_CREAT | O_TRUNC | O_EXCL},
+      {"a", O_WRONLY | O_CREAT | O_APPEND},
+      {"ax", O_WRONLY | O_CREAT | O_APPEND | O_EXCL},
+      {"a+", O_RDWR | O_CREAT | O_APPEND},
+      {"ax+", O_RDWR | O_CREAT | O_APPEND | O_EXCL},
   };
   for (const auto& f : kFlags) {
     if (flags == f.name) {
@@ -102,9 +111,8 @@ void Read(const Args& info) {
   if (!data) return ThrowCodeError(info.GetIsolate(), "ENOMEM", "cannot allocate the read buffer", "read");
   FsRequest request;
   uv_buf_t buf = uv_buf_init(data, static_cast<unsigned>(length));
-  ssize_t n = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_read(GetLoop(), req, file->fd(), &buf, 1, offset, cb);
-  });
+  ssize_t n = request.Run(
+      [&](uv_fs_t* req, uv_fs_cb cb) { return uv_fs_read(GetLoop(), req, file->fd(), &buf, 1, offset, cb); });
   if (n < 0 || ClosedMeanwhile(info, file, "read")) {
     free(data);
     if (n < 0) ThrowUvError(info.GetIsolate(), static_cast<int>(n), "read");
@@ -136,9 +144,8 @@ void Write(const Args& info) {
     FsRequest request;
     uv_buf_t buf = uv_buf_init(bytes.data() + written, static_cast<unsigned>(bytes.size() - written));
     int64_t position = offset < 0 ? -1 : offset + static_cast<int64_t>(written);
-    ssize_t n = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
-      return uv_fs_write(GetLoop(), req, file->fd(), &buf, 1, position, cb);
-    });
+    ssize_t n = request.Run(
+        [&](uv_fs_t* req, uv_fs_cb cb) { return uv_fs_write(GetLoop(), req, file->fd(), &buf, 1, position, cb); });
     if (n < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(n), "write");
     if (ClosedMeanwhile(info, file, "write")) return;
     if (n == 0) break;
@@ -154,10 +161,19 @@ v8::Local<v8::Object> StatObject(v8::Isolate* isolate, const uv_stat_t& s) {
     out->Set(context, NewString(isolate, key), v8::Number::New(isolate, value)).Check();
   };
   auto ms = [](const uv_timespec_t& t) { return t.tv_sec * 1e3 + t.tv_nsec / 1e6; };
-  set("dev", s.st_dev); set("ino", s.st_ino); set("mode", s.st_mode); set("nlink", s.st_nlink);
-  set("uid", s.st_uid); set("gid", s.st_gid); set("rdev", s.st_rdev); set("size", s.st_size);
-  set("blksize", s.st_blksize); set("blocks", s.st_blocks);
-  set("atimeMs", ms(s.st_atim)); set("mtimeMs", ms(s.st_mtim)); set("ctimeMs", ms(s.st_ctim));
+  set("dev", s.st_dev);
+  set("ino", s.st_ino);
+  set("mode", s.st_mode);
+  set("nlink", s.st_nlink);
+  set("uid", s.st_uid);
+  set("gid", s.st_gid);
+  set("rdev", s.st_rdev);
+  set("size", s.st_size);
+  set("blksize", s.st_blksize);
+  set("blocks", s.st_blocks);
+  set("atimeMs", ms(s.st_atim));
+  set("mtimeMs", ms(s.st_mtim));
+  set("ctimeMs", ms(s.st_ctim));
   set("birthtimeMs", ms(s.st_birthtim));
   return out;
 }
@@ -167,9 +183,7 @@ void Fstat(const Args& info) {
   std::shared_ptr<FileHandle> file = OpenFile(info, 0);
   if (!file) return;
   FsRequest request;
-  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_fstat(GetLoop(), req, file->fd(), cb);
-  });
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) { return uv_fs_fstat(GetLoop(), req, file->fd(), cb); });
   if (rc < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(rc), "fstat");
   if (ClosedMeanwhile(info, file, "fstat")) return;
   info.GetReturnValue().Set(StatObject(info.GetIsolate(), request->statbuf));
@@ -179,9 +193,7 @@ void Stat(const Args& info) {
   std::string path;
   if (!ArgCount(info, 1, "fs.stat") || !ArgString(info, 0, "path", &path)) return;
   FsRequest request;
-  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_stat(GetLoop(), req, path.c_str(), cb);
-  });
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) { return uv_fs_stat(GetLoop(), req, path.c_str(), cb); });
   if (rc < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(rc), "stat", path.c_str());
   info.GetReturnValue().Set(StatObject(info.GetIsolate(), request->statbuf));
 }
@@ -192,9 +204,7 @@ void SyncCall(const Args& info, const char* syscall) {
   std::shared_ptr<FileHandle> file = OpenFile(info, 0);
   if (!file) return;
   FsRequest request;
-  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
-    return Sync(GetLoop(), req, file->fd(), cb);
-  });
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) { return Sync(GetLoop(), req, file->fd(), cb); });
   if (rc < 0) return ThrowUvError(info.GetIsolate(), static_cast<int>(rc), syscall);
   ClosedMeanwhile(info, file, syscall);
 }
@@ -213,9 +223,8 @@ void Readdir(const Args& info) {
   std::string path;
   if (!ArgCount(info, 1, "fs.readdir") || !ArgString(info, 0, "path", &path)) return;
   FsRequest request;
-  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
-    return uv_fs_scandir(GetLoop(), req, path.c_str(), 0, cb);
-  });
+  ssize_t rc =
+      request.Run([&](uv_fs_t* req, uv_fs_cb cb) { return uv_fs_scandir(GetLoop(), req, path.c_str(), 0, cb); });
   v8::Isolate* isolate = info.GetIsolate();
   if (rc < 0) return ThrowUvError(isolate, static_cast<int>(rc), "scandir", path.c_str());
   v8::Local<v8::Array> names = v8::Array::New(isolate);
@@ -232,9 +241,7 @@ void PathCall(const Args& info, const char* syscall, Start start) {
   std::string path;
   if (!ArgCount(info, 1, syscall) || !ArgString(info, 0, "path", &path)) return;
   FsRequest request;
-  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) {
-    return start(GetLoop(), req, path.c_str(), cb);
-  });
+  ssize_t rc = request.Run([&](uv_fs_t* req, uv_fs_cb cb) { return start(GetLoop(), req, path.c_str(), cb); });
   if (rc < 0) ThrowUvError(info.GetIsolate(), static_cast<int>(rc), syscall, path.c_str());
 }
 

@@ -18,8 +18,9 @@ bool Fail(const Args& info, const char* name, const char* expected) {
 
 bool ArgCount(const Args& info, int count, const char* function_name) {
   if (info.Length() >= count) return true;
-  ThrowTypeError(info.GetIsolate(), std::string(function_name) + " expects " + std::to_string(count) +
-                                        " argument(s), got " + std::to_string(info.Length()),
+  ThrowTypeError(info.GetIsolate(),
+                 std::string(function_name) + " expects " + std::to_string(count) + " argument(s), got " +
+                     std::to_string(info.Length()),
                  "ERR_MISSING_ARGS");
   return false;
 }
@@ -53,8 +54,8 @@ bool ArgString(const Args& info, int index, const char* name, std::string* out) 
   return true;
 }
 
-bool ArgInt(const Args& info, int index, const char* name, int64_t min, int64_t max, int64_t* out,
-            bool optional, int64_t fallback) {
+bool ArgInt(const Args& info, int index, const char* name, int64_t min, int64_t max, int64_t* out, bool optional,
+            int64_t fallback) {
   v8::Local<v8::Value> v = info[index];
   if (optional && (v->IsUndefined() || v->IsNull())) {
     *out = fallback;
@@ -74,8 +75,8 @@ bool ArgInt(const Args& info, int index, const char* name, int64_t min, int64_t 
   if (d != d || d != static_cast<double>(static_cast<int64_t>(d))) return Fail(info, name, "an integer");
   if (d < static_cast<double>(min) || d > static_cast<double>(max)) {
     v8::Isolate* isolate = info.GetIsolate();
-    v8::Local<v8::Value> error = v8::Exception::RangeError(NewString(
-        isolate, std::string("The value of \"") + name + "\" is out of range: " + std::to_string(d)));
+    v8::Local<v8::Value> error = v8::Exception::RangeError(
+        NewString(isolate, std::string("The value of \"") + name + "\" is out of range: " + std::to_string(d)));
     error.As<v8::Object>()
         ->Set(isolate->GetCurrentContext(), NewString(isolate, "code"), NewString(isolate, "ERR_OUT_OF_RANGE"))
         .Check();

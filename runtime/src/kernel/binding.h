@@ -6,8 +6,7 @@
 
 namespace corojs {
 
-void SetMethod(v8::Isolate* isolate, v8::Local<v8::Object> target, const char* name,
-               v8::FunctionCallback callback);
+void SetMethod(v8::Isolate* isolate, v8::Local<v8::Object> target, const char* name, v8::FunctionCallback callback);
 
 void InitFiberBindings(v8::Isolate* isolate, v8::Local<v8::Object> target);
 void InitFsBindings(v8::Isolate* isolate, v8::Local<v8::Object> target);

@@ -42,8 +42,7 @@ void ThrowCodeError(v8::Isolate* isolate, const char* code, const std::string& m
 }
 
 void ThrowUvError(v8::Isolate* isolate, int uv_status, const char* syscall, const char* path) {
-  v8::Local<v8::Object> error =
-      MakeCodeError(isolate, uv_err_name(uv_status), uv_strerror(uv_status), syscall, path);
+  v8::Local<v8::Object> error = MakeCodeError(isolate, uv_err_name(uv_status), uv_strerror(uv_status), syscall, path);
   error->Set(isolate->GetCurrentContext(), Str(isolate, "errno"), v8::Integer::New(isolate, uv_status)).Check();
   isolate->ThrowException(error);
 }

@@ -8,12 +8,11 @@
 namespace corojs {
 
 // Throws a TypeError with `code` (default ERR_INVALID_ARG_TYPE).
-void ThrowTypeError(v8::Isolate* isolate, const std::string& message,
-                    const char* code = "ERR_INVALID_ARG_TYPE");
+void ThrowTypeError(v8::Isolate* isolate, const std::string& message, const char* code = "ERR_INVALID_ARG_TYPE");
 
 // Throws `Error: <code>: <message>[, syscall 'path']` with properties code, syscall, path (each when non-null).
-void ThrowCodeError(v8::Isolate* isolate, const char* code, const std::string& message,
-                    const char* syscall = nullptr, const char* path = nullptr);
+void ThrowCodeError(v8::Isolate* isolate, const char* code, const std::string& message, const char* syscall = nullptr,
+                    const char* path = nullptr);
 
 // Throws an Error for a negative libuv status: code = uv_err_name(status), message = uv_strerror(status).
 void ThrowUvError(v8::Isolate* isolate, int uv_status, const char* syscall, const char* path = nullptr);

@@ -136,8 +136,8 @@ int main(int argc, char** argv) {
   {
     // Scoped: under the ucontext backend the process may end on a fiber's stack, where LeakSanitizer would not
     // see a heap string still held by this (suspended) frame.
-    std::string v8_flags = std::string(corojs::kModuleV8Flags) + " " + corojs::fiber::V8FlagsFor(fiber_options) +
-                           state.options.v8_flags;
+    std::string v8_flags =
+        std::string(corojs::kModuleV8Flags) + " " + corojs::fiber::V8FlagsFor(fiber_options) + state.options.v8_flags;
     v8::V8::SetFlagsFromString(v8_flags.c_str());
   }
   std::unique_ptr<v8::Platform> platform = corojs::NewLoopPlatform();

@@ -104,7 +104,8 @@ bool ImportMap::Load(v8::Isolate* isolate, v8::Local<v8::Context> context, const
   v8::Local<v8::Array> keys = root.As<v8::Object>()->GetOwnPropertyNames(context).ToLocalChecked();
   for (uint32_t i = 0; i < keys->Length(); i++) {
     std::string key = ToUtf8(isolate, keys->Get(context, i).ToLocalChecked());
-    v8::Local<v8::Value> value = root.As<v8::Object>()->Get(context, keys->Get(context, i).ToLocalChecked()).ToLocalChecked();
+    v8::Local<v8::Value> value =
+        root.As<v8::Object>()->Get(context, keys->Get(context, i).ToLocalChecked()).ToLocalChecked();
     if (key == "imports") {
       if (!ReadSpecifierMap(isolate, context, value, "\"imports\"", &imports_)) return false;
     } else if (key == "scopes") {
@@ -167,9 +168,9 @@ bool ImportMap::Match(v8::Isolate* isolate, const std::string& normalized, const
     if (EndsWithSlash(key) && StartsWith(normalized, key)) {
       std::string joined = JoinUrl("./" + normalized.substr(key.size()), address);
       if (!StartsWith(joined, address)) {
-        ThrowLoaderError(isolate, v8::Exception::TypeError, "ERR_INVALID_MODULE_SPECIFIER",
-                         "Import map " + file_ + ": \"" + normalized + "\" would leave \"" + address + "\" (key \"" +
-                             key + "\")");
+        ThrowLoaderError(
+            isolate, v8::Exception::TypeError, "ERR_INVALID_MODULE_SPECIFIER",
+            "Import map " + file_ + ": \"" + normalized + "\" would leave \"" + address + "\" (key \"" + key + "\")");
         return false;
       }
       *url = joined;

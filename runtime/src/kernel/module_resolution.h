@@ -29,8 +29,7 @@ class ImportMap {
   bool empty() const { return imports_.empty() && scopes_.empty(); }
   // WHATWG "resolve a module specifier": the URL `specifier` maps to from `base_url`, or "" when no entry
   // applies. Throws (returns false) for a mapping that would escape its prefix.
-  bool Resolve(v8::Isolate* isolate, const std::string& specifier, const std::string& base_url,
-               std::string* url) const;
+  bool Resolve(v8::Isolate* isolate, const std::string& specifier, const std::string& base_url, std::string* url) const;
 
  private:
   using SpecifierMap = std::vector<std::pair<std::string, std::string>>;  // key -> address, longest key first

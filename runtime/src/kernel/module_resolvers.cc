@@ -24,13 +24,13 @@ void ThrowResolverFailed(v8::Isolate* isolate, v8::Local<v8::Context> context, v
   std::string reason = ToUtf8(isolate, cause);
   if (cause->IsObject()) {
     v8::Local<v8::Value> message;
-    if (cause.As<v8::Object>()->Get(context, NewString(isolate, "message")).ToLocal(&message) &&
-        message->IsString()) {
+    if (cause.As<v8::Object>()->Get(context, NewString(isolate, "message")).ToLocal(&message) && message->IsString()) {
       reason = ToUtf8(isolate, message);
     }
   }
-  v8::Local<v8::Object> error = MakeLoaderError(isolate, v8::Exception::Error, "ERR_RESOLVER_FAILED",
-                                                "The resolver failed on " + Describe(specifier, base_url) + ": " + reason);
+  v8::Local<v8::Object> error =
+      MakeLoaderError(isolate, v8::Exception::Error, "ERR_RESOLVER_FAILED",
+                      "The resolver failed on " + Describe(specifier, base_url) + ": " + reason);
   error->Set(context, NewString(isolate, "cause"), cause).Check();
   isolate->ThrowException(error);
 }
@@ -96,9 +96,9 @@ bool AskResolvers(v8::Isolate* isolate, v8::Local<v8::Context> context, const st
   std::vector<v8::Local<v8::Function>> chain;
   for (auto it = resolvers.rbegin(); it != resolvers.rend(); ++it) chain.push_back(it->Get(isolate));
   for (v8::Local<v8::Function> resolver : chain) {
-    v8::Local<v8::Value> args[] = {NewString(isolate, specifier),
-                                   base_url.empty() ? v8::Undefined(isolate).As<v8::Value>()
-                                                    : NewString(isolate, base_url).As<v8::Value>()};
+    v8::Local<v8::Value> args[] = {NewString(isolate, specifier), base_url.empty()
+                                                                      ? v8::Undefined(isolate).As<v8::Value>()
+                                                                      : NewString(isolate, base_url).As<v8::Value>()};
     v8::Local<v8::Value> result;
     v8::Local<v8::Value> cause;
     {

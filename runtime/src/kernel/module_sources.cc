@@ -73,8 +73,8 @@ bool CompileJson(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRec
   }
   record->value.Reset(isolate, value);
   std::vector<v8::Local<v8::String>> names = {NewString(isolate, "default")};
-  record->module.Reset(isolate, v8::Module::CreateSyntheticModule(isolate, NewString(isolate, record->path),
-                                                                  names, EvaluateJson));
+  record->module.Reset(
+      isolate, v8::Module::CreateSyntheticModule(isolate, NewString(isolate, record->path), names, EvaluateJson));
   return true;
 }
 
@@ -86,8 +86,8 @@ bool CompileSourceText(v8::Isolate* isolate, ModuleRecord* record, const std::st
                      "Module " + record->path + " is larger than the longest string V8 can hold");
     return false;
   }
-  v8::ScriptOrigin origin(isolate, NewString(isolate, record->path), 0, 0, false, -1, v8::Local<v8::Value>(),
-                          false, false, true);
+  v8::ScriptOrigin origin(isolate, NewString(isolate, record->path), 0, 0, false, -1, v8::Local<v8::Value>(), false,
+                          false, true);
   v8::ScriptCompiler::Source compiler_source(text, origin);
   v8::Local<v8::Module> module;
   if (!v8::ScriptCompiler::CompileModule(isolate, &compiler_source).ToLocal(&module)) return false;
@@ -116,16 +116,15 @@ std::string Quoted(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Loc
 std::string Field(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> descriptor,
                   const char* key) {
   v8::Local<v8::Value> value;
-  if (!descriptor->IsObject() ||
-      !descriptor.As<v8::Object>()->Get(context, NewString(isolate, key)).ToLocal(&value)) {
+  if (!descriptor->IsObject() || !descriptor.As<v8::Object>()->Get(context, NewString(isolate, key)).ToLocal(&value)) {
     return "\"\"";
   }
   return Quoted(isolate, context, value);
 }
 
 // Compiles the wasm bytes (kept in record->value) and writes the JavaScript module that links them.
-bool CompileWasm(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecord* record,
-                 const std::string& bytes, std::string* wrapper) {
+bool CompileWasm(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecord* record, const std::string& bytes,
+                 std::string* wrapper) {
   v8::Local<v8::Value> webassembly;
   v8::Local<v8::Value> constructor;
   if (!context->Global()->Get(context, NewString(isolate, "WebAssembly")).ToLocal(&webassembly) ||
@@ -181,8 +180,7 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
 }
 
-ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<v8::FixedArray> array,
-                                      int entry_size) {
+ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<v8::FixedArray> array, int entry_size) {
   v8::Isolate* isolate = context->GetIsolate();
   ImportAttributes out;
   for (int i = 0; i + 1 < array->Length(); i += entry_size) {
@@ -192,8 +190,8 @@ ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<
   return out;
 }
 
-void ThrowLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>),
-                      const char* code, const std::string& message) {
+void ThrowLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>), const char* code,
+                      const std::string& message) {
   isolate->ThrowException(MakeLoaderError(isolate, make, code, message));
 }
 
@@ -269,7 +267,6 @@ bool CompileRecord(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleR
   }
   return CompileSourceText(isolate, record, source);
 }
-
 
 void DefineWasmModule(v8::Local<v8::Context> context, ModuleRecord* record, v8::Local<v8::Object> meta) {
   v8::Isolate* isolate = context->GetIsolate();

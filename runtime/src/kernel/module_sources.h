@@ -32,12 +32,11 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
 using ImportAttributes = std::vector<std::pair<std::string, std::string>>;
 
 // Reads V8's attribute array: (key, value) pairs for import(), (key, value, offset) for static imports.
-ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<v8::FixedArray> array,
-                                      int entry_size);
+ImportAttributes ReadImportAttributes(v8::Local<v8::Context> context, v8::Local<v8::FixedArray> array, int entry_size);
 
 // Throws an error shaped like Node's loader errors: `code` set, first stack line "TypeError [CODE]: ...".
-void ThrowLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>),
-                      const char* code, const std::string& message);
+void ThrowLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>), const char* code,
+                      const std::string& message);
 v8::Local<v8::Object> MakeLoaderError(v8::Isolate* isolate, v8::Local<v8::Value> (*make)(v8::Local<v8::String>),
                                       const char* code, const std::string& message);
 

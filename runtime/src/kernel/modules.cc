@@ -35,9 +35,7 @@ std::map<std::string, std::unique_ptr<ModuleRecord>> records_by_path;
 ModuleRecord* builtin_record = nullptr;
 ImportMap import_map;
 
-std::string ImportedFrom(const std::string& referrer) {
-  return referrer.empty() ? "" : " imported from " + referrer;
-}
+std::string ImportedFrom(const std::string& referrer) { return referrer.empty() ? "" : " imported from " + referrer; }
 
 ModuleRecord* BuiltinRecord(v8::Isolate* isolate) {
   if (builtin_record == nullptr) {
@@ -134,7 +132,7 @@ ModuleRecord* LoadRequest(v8::Isolate* isolate, v8::Local<v8::Context> context, 
     // A loaded extension: cached by its URL, so it is evaluated once however often it is served.
     auto found = records_by_path.find(path);
     return found != records_by_path.end() ? found->second.get()
-                                           : AddRecord(isolate, context, path, format, answer.source);
+                                          : AddRecord(isolate, context, path, format, answer.source);
   }
   return LoadFile(isolate, context, path, format, referrer_path);
 }
@@ -162,8 +160,7 @@ bool LoadGraph(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecor
       stack.pop_back();
       continue;
     }
-    v8::Local<v8::ModuleRequest> request =
-        requests->Get(context, stack.back().next_request++).As<v8::ModuleRequest>();
+    v8::Local<v8::ModuleRequest> request = requests->Get(context, stack.back().next_request++).As<v8::ModuleRequest>();
     std::string specifier = ToUtf8(isolate, request->GetSpecifier());
     ImportAttributes attributes = ReadImportAttributes(context, request->GetImportAssertions(), 3);
     // A request resolved before keeps its target (a resolver is not asked twice for one module's import).
@@ -185,8 +182,7 @@ bool LoadGraph(v8::Isolate* isolate, v8::Local<v8::Context> context, ModuleRecor
 
 // V8's link callback: every request was loaded by LoadGraph, so this only looks the target up.
 v8::MaybeLocal<v8::Module> ResolveLoaded(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
-                                         v8::Local<v8::FixedArray> import_assertions,
-                                         v8::Local<v8::Module> referrer) {
+                                         v8::Local<v8::FixedArray> import_assertions, v8::Local<v8::Module> referrer) {
   v8::Isolate* isolate = context->GetIsolate();
   ModuleRecord* record = RecordOf(isolate, referrer);
   std::string spec = ToUtf8(isolate, specifier);
@@ -316,8 +312,7 @@ v8::MaybeLocal<v8::Promise> ImportDynamically(v8::Local<v8::Context> context, v8
   return resolver->GetPromise();
 }
 
-void InitializeImportMeta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
-                          v8::Local<v8::Object> meta) {
+void InitializeImportMeta(v8::Local<v8::Context> context, v8::Local<v8::Module> module, v8::Local<v8::Object> meta) {
   v8::Isolate* isolate = context->GetIsolate();
   ModuleRecord* record = RecordOf(isolate, module);
   std::string path = record ? record->path : "";

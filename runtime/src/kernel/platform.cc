@@ -13,8 +13,8 @@ namespace {
 
 v8::Platform* inner = nullptr;  // the default platform, owned by LoopPlatform
 v8::Isolate* isolate = nullptr;
-uv_async_t wake;                 // any thread: "a foreground task was posted"
-uv_timer_t delayed_timer;        // loop thread: the earliest delayed task is due
+uv_async_t wake;           // any thread: "a foreground task was posted"
+uv_timer_t delayed_timer;  // loop thread: the earliest delayed task is due
 std::mutex deadline_mutex;
 std::multiset<double> deadlines;  // delayed tasks' due times, seconds on the platform's clock; deadline_mutex
 bool attached = false;
@@ -38,7 +38,8 @@ void OnWake(uv_async_t*) {
     if (deadlines.empty()) return;
     wait_ms = std::ceil((*deadlines.begin() - now) * 1000);
   }
-  uv_timer_start(&delayed_timer, [](uv_timer_t*) { OnWake(nullptr); }, static_cast<uint64_t>(wait_ms), 0);
+  uv_timer_start(
+      &delayed_timer, [](uv_timer_t*) { OnWake(nullptr); }, static_cast<uint64_t>(wait_ms), 0);
 }
 
 class WakingTaskRunner : public v8::TaskRunner {

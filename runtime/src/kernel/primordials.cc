@@ -15,22 +15,21 @@ struct Capability {
 };
 
 const Capability kCapabilities[] = {
-    {"fiber", InitFiberBindings},       // spec 3: fiber.run; + yield, sleep, wait, stats, id
-    {"fs", InitFsBindings},             // spec 3: fs
-    {"net", InitNetBindings},           // spec 3: net
-    {"dns", InitDnsBindings},           // spec 3: dns
-    {"tls", InitTlsBindings},           // spec 3: tls
-    {"console", InitConsoleBindings},   // console.log's output
-    {"process", InitProcessBindings},   // argv, env, exit, pid, hrtime
-    {"handles", InitHandlesBindings},   // HandleStore ownership and counts
-    {"encoding", InitEncodingBindings}, // UTF-8 for TextEncoder/TextDecoder
-    {"timers", InitTimersBindings},     // the alarm behind setTimeout/setInterval/setImmediate
+    {"fiber", InitFiberBindings},        // spec 3: fiber.run; + yield, sleep, wait, stats, id
+    {"fs", InitFsBindings},              // spec 3: fs
+    {"net", InitNetBindings},            // spec 3: net
+    {"dns", InitDnsBindings},            // spec 3: dns
+    {"tls", InitTlsBindings},            // spec 3: tls
+    {"console", InitConsoleBindings},    // console.log's output
+    {"process", InitProcessBindings},    // argv, env, exit, pid, hrtime
+    {"handles", InitHandlesBindings},    // HandleStore ownership and counts
+    {"encoding", InitEncodingBindings},  // UTF-8 for TextEncoder/TextDecoder
+    {"timers", InitTimersBindings},      // the alarm behind setTimeout/setInterval/setImmediate
 };
 
 }  // namespace
 
-void SetMethod(v8::Isolate* isolate, v8::Local<v8::Object> target, const char* name,
-               v8::FunctionCallback callback) {
+void SetMethod(v8::Isolate* isolate, v8::Local<v8::Object> target, const char* name, v8::FunctionCallback callback) {
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   v8::Local<v8::String> key = NewString(isolate, name);
   v8::Local<v8::Function> fn = v8::FunctionTemplate::New(isolate, callback)->GetFunction(context).ToLocalChecked();

@@ -86,7 +86,8 @@ void ReportValue(v8::Isolate* isolate, v8::Local<v8::Value> exception, v8::Local
   std::string out;
   int line = message.IsEmpty() ? 0 : message->GetLineNumber(context).FromMaybe(0);
   int column = message.IsEmpty() ? -1 : message->GetStartColumn(context).FromMaybe(-1);
-  if (line > 0 && column >= 0 && message->GetScriptResourceName()->IsString()) {  // errors thrown by the loader have no location
+  if (line > 0 && column >= 0 &&
+      message->GetScriptResourceName()->IsString()) {  // errors thrown by the loader have no location
     std::string file = Describe(isolate, message->GetScriptResourceName());
     out += file + ":" + std::to_string(line) + ":" + std::to_string(column + 1) + "\n";
     v8::Local<v8::String> source_line;

@@ -13,11 +13,11 @@ struct RuntimeOptions {
   std::string v8_flags;
   size_t fiber_stack_size = 1 << 20;
   int fiber_cpu = -1;
-  size_t fiber_limit = 0;  // --fiber-limit; 0: the default budget under vm.max_map_count
+  size_t fiber_limit = 0;     // --fiber-limit; 0: the default budget under vm.max_map_count
   std::string fiber_backend;  // --fiber-backend; empty: the scheduler's default
   std::string script = "main.mjs";
-  std::string import_map;  // --import-map=FILE
-  std::string loader;      // --loader=FILE
+  std::string import_map;         // --import-map=FILE
+  std::string loader;             // --loader=FILE
   std::vector<std::string> argv;  // process.argv: [runtime path, absolute script path, args...]
 };
 

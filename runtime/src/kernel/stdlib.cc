@@ -57,8 +57,8 @@ v8::MaybeLocal<v8::Module> ResolveEmbedded(v8::Local<v8::Context> context, v8::L
 
 bool RunStdlib(v8::Isolate* isolate, v8::Local<v8::Context> context) {
   v8::TryCatch try_catch(isolate);
-  bool linked = CompileAll(isolate) &&
-                compiled[kStdlibEntry].Get(isolate)->InstantiateModule(context, ResolveEmbedded).IsJust();
+  bool linked =
+      CompileAll(isolate) && compiled[kStdlibEntry].Get(isolate)->InstantiateModule(context, ResolveEmbedded).IsJust();
   v8::Local<v8::Module> entry = compiled[kStdlibEntry].Get(isolate);
   compiled.clear();  // the linked graph keeps its modules alive
   v8::Local<v8::Value> evaluation;

@@ -47,7 +47,8 @@ bool CheckHost(v8::Isolate* isolate, const char* what, const std::string& host) 
     if (c == '\0') shown += "\\x00";
     else shown += c;
   }
-  ThrowTypeError(isolate, std::string("The argument '") + what + "' is not an IP address or DNS name. Received '" + shown + "'",
+  ThrowTypeError(isolate,
+                 std::string("The argument '") + what + "' is not an IP address or DNS name. Received '" + shown + "'",
                  "ERR_INVALID_ARG_VALUE");
   return false;
 }

@@ -74,7 +74,8 @@ void Accept(const Args& info) {
   v8::Isolate* isolate = info.GetIsolate();
   for (;;) {
     if (listener->pending == 0 && !listener->error && !listener->closed) {
-      if (listener->acceptor) return ThrowCodeError(isolate, "EBUSY", "another fiber is accepting on this server", "accept");
+      if (listener->acceptor)
+        return ThrowCodeError(isolate, "EBUSY", "another fiber is accepting on this server", "accept");
       listener->acceptor = fiber::Current();
       fiber::WaitUntil([&] { return listener->pending > 0 || listener->error || listener->closed; });
       listener->acceptor = nullptr;
@@ -243,9 +244,9 @@ void InitNetBindings(v8::Isolate* isolate, v8::Local<v8::Object> target) {
   SetMethod(isolate, target, "write", Write);
   SetMethod(isolate, target, "close", Close);
   SetMethod(isolate, target, "poll", Poll);
-  SetMethod(isolate, target, "readBytes", ReadBytes);          // extension
-  SetMethod(isolate, target, "shutdown", Shutdown);            // extension: half-close
-  SetMethod(isolate, target, "address", AddressOf<false>);     // extension
+  SetMethod(isolate, target, "readBytes", ReadBytes);            // extension
+  SetMethod(isolate, target, "shutdown", Shutdown);              // extension: half-close
+  SetMethod(isolate, target, "address", AddressOf<false>);       // extension
   SetMethod(isolate, target, "remoteAddress", AddressOf<true>);  // extension
 }
 

@@ -18,11 +18,11 @@ namespace corojs {
 struct TcpStream {
   uv_tcp_t tcp;
   std::shared_ptr<TcpStream> self;
-  std::string inbox;       // bytes received and not yet consumed
+  std::string inbox;  // bytes received and not yet consumed
   bool reading = false;
   bool eof = false;
   bool closed = false;
-  int error = 0;           // a uv error from reading, reported once the inbox is drained
+  int error = 0;  // a uv error from reading, reported once the inbox is drained
   int pending_writes = 0;
   fiber::WaitList readers;  // fibers blocked in WaitForData: all are woken, each re-checks
 

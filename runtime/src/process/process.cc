@@ -46,7 +46,9 @@ void Cwd(const Args& info) {
   info.GetReturnValue().Set(NewString(info.GetIsolate(), std::string(buffer, size)));
 }
 
-void Hrtime(const Args& info) { info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(info.GetIsolate(), uv_hrtime())); }
+void Hrtime(const Args& info) {
+  info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(info.GetIsolate(), uv_hrtime()));
+}
 
 void Exit(const Args& info) {
   int64_t code;
@@ -56,8 +58,7 @@ void Exit(const Args& info) {
 
 void SetExit(const Args& info) {
   int64_t code;
-  if (!ArgCount(info, 1, "process.setExitCode") ||
-      !ArgInt(info, 0, "code", -2147483648LL, 2147483647LL, &code)) {
+  if (!ArgCount(info, 1, "process.setExitCode") || !ArgInt(info, 0, "code", -2147483648LL, 2147483647LL, &code)) {
     return;
   }
   SetExitCode(static_cast<int>(code));

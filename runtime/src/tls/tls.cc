@@ -103,7 +103,8 @@ void Connect(const Args& info) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Object> options = info[2]->IsObject() ? info[2].As<v8::Object>() : v8::Object::New(isolate);
   std::string servername = OptionString(isolate, options, "servername");
-  if (!CheckHost(isolate, "host", host) || (!servername.empty() && !CheckHost(isolate, "servername", servername))) return;
+  if (!CheckHost(isolate, "host", host) || (!servername.empty() && !CheckHost(isolate, "servername", servername)))
+    return;
   // The stdlib turns every form of `ca` (string, bytes, an array of them) into one PEM string.
   v8::Local<v8::Value> ca_value;
   if (!options->Get(isolate->GetCurrentContext(), NewString(isolate, "ca")).ToLocal(&ca_value)) return;
@@ -112,9 +113,9 @@ void Connect(const Args& info) {
   }
   std::string ca = OptionString(isolate, options, "ca");
   v8::Local<v8::Value> reject_value;
-  bool reject = !options->Get(isolate->GetCurrentContext(), NewString(isolate, "rejectUnauthorized"))
-                     .ToLocal(&reject_value) ||
-                !reject_value->IsFalse();
+  bool reject =
+      !options->Get(isolate->GetCurrentContext(), NewString(isolate, "rejectUnauthorized")).ToLocal(&reject_value) ||
+      !reject_value->IsFalse();
   SslCtxPtr ctx = NewSslCtx(false);
   if (!ca.empty() && !LoadCa(ctx.get(), ca)) {
     return ThrowTypeError(isolate, "options.ca holds no PEM certificate", "ERR_INVALID_ARG_VALUE");
@@ -189,7 +190,8 @@ void Close(const Args& info) {
   uint64_t id;
   if (!ArgCount(info, 1, "tls.close") || !ArgId(info, 0, "id", &id)) return;
   std::shared_ptr<BaseHandle> handle = HandleStore::Find(id);
-  if (!(handle && handle->kind() == HandleKind::kTlsContext) && !CheckHandle(info, id, handle, HandleKind::kTlsSocket)) {
+  if (!(handle && handle->kind() == HandleKind::kTlsContext) &&
+      !CheckHandle(info, id, handle, HandleKind::kTlsSocket)) {
     return;
   }
   HandleStore::Remove(id)->Close();

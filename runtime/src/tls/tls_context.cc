@@ -38,7 +38,8 @@ SslCtxPtr NewSslCtx(bool server) {
 
 std::string TakeOpenSslError(std::string* code) {
   unsigned long err = ERR_peek_last_error();
-  std::string message = err ? ERR_reason_error_string(err) ? ERR_reason_error_string(err) : "unknown" : "handshake failed";
+  std::string message =
+      err ? ERR_reason_error_string(err) ? ERR_reason_error_string(err) : "unknown" : "handshake failed";
   ERR_clear_error();
   if (code) {
     *code = "ERR_SSL_";

@@ -5,12 +5,31 @@ import { format, inspect } from 'node:util';
 import { runSource } from './run-corojs.mjs';
 
 const cases = [
-  "'plain string'", '42', '-0', '1.5e300', '12345678901234567890n', '[1, 2, 3]', "['a', 'b']", '[]', '{}',
-  "{ a: 1, b: 'two', c: [3, 4] }", '{ nested: { deep: { deeper: { deepest: 1 } } } }', "new Map([['k', 1], [2, { v: true }]])",
-  'new Set([1, "x"])', 'null', 'undefined', 'true', "[undefined, null, 'x']", '{ "needs-quotes": 1, ok: 2 }',
-  'new Uint8Array([1, 2, 3])', '[[1, [2, [3, [4]]]]]', "function namedFn() {}", '() => 1',
+  "'plain string'",
+  '42',
+  '-0',
+  '1.5e300',
+  '12345678901234567890n',
+  '[1, 2, 3]',
+  "['a', 'b']",
+  '[]',
+  '{}',
+  "{ a: 1, b: 'two', c: [3, 4] }",
+  '{ nested: { deep: { deeper: { deepest: 1 } } } }',
+  "new Map([['k', 1], [2, { v: true }]])",
+  'new Set([1, "x"])',
+  'null',
+  'undefined',
+  'true',
+  "[undefined, null, 'x']",
+  '{ "needs-quotes": 1, ok: 2 }',
+  'new Uint8Array([1, 2, 3])',
+  '[[1, [2, [3, [4]]]]]',
+  'function namedFn() {}',
+  '() => 1',
   '{ long: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", longer: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" }',
-  "Symbol('s')", "[1, , 3]",
+  "Symbol('s')",
+  '[1, , 3]',
 ];
 
 test('values print as Node prints them', async () => {
@@ -30,8 +49,14 @@ test('circular objects and class instances', async () => {
     class Point { constructor() { this.x = 1; this.y = 2; } }
     const o = { name: 'o' }; o.self = o;
     console.log(new Point()); console.log(o);`);
-  class Point { constructor() { this.x = 1; this.y = 2; } }
-  const o = { name: 'o' }; o.self = o;
+  class Point {
+    constructor() {
+      this.x = 1;
+      this.y = 2;
+    }
+  }
+  const o = { name: 'o' };
+  o.self = o;
   assert.equal(r.stdout, `${inspect(new Point())}\n${inspect(o)}\n`);
 });
 

@@ -8,18 +8,24 @@ import { BACKEND_ARGS, COROJS, writeScript } from './run-corojs.mjs';
 // Runs `source` (as main.mjs; `shell` runs first, e.g. 'ulimit -n 8192') and resolves { info, proc, output(), stop() } once it printed its JSON line.
 export async function startServer(source, { runtimeArgs = [], args = [], shell, files } = {}) {
   const script = writeScript(source, files);
-  const command = shell ? ['bash', ['-c', `${shell}; exec "$0" "$@"`, COROJS, ...BACKEND_ARGS, ...runtimeArgs, script, ...args]]
+  const command = shell
+    ? ['bash', ['-c', `${shell}; exec "$0" "$@"`, COROJS, ...BACKEND_ARGS, ...runtimeArgs, script, ...args]]
     : [COROJS, [...BACKEND_ARGS, ...runtimeArgs, script, ...args]];
   const proc = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
+  proc.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const info = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
     proc.stdout.on('data', (d) => {
       stdout += d;
       const line = stdout.split('\n')[0];
-      if (stdout.includes('\n')) { clearTimeout(timer); resolve(JSON.parse(line)); }
+      if (stdout.includes('\n')) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line));
+      }
     });
     proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
   });
@@ -43,12 +49,22 @@ export function exchange(port, pieces, expectBytes, { host = '127.0.0.1', gapMs 
     socket.setNoDelay(true);
     const chunks = [];
     let got = 0;
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`timeout after ${got} bytes`)); }, timeoutMs);
-    socket.on('error', (e) => { clearTimeout(timer); reject(e); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`timeout after ${got} bytes`));
+    }, timeoutMs);
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     socket.on('data', (d) => {
       chunks.push(d);
       got += d.length;
-      if (got >= expectBytes) { clearTimeout(timer); socket.end(); resolve(Buffer.concat(chunks)); }
+      if (got >= expectBytes) {
+        clearTimeout(timer);
+        socket.end();
+        resolve(Buffer.concat(chunks));
+      }
     });
     socket.on('connect', async () => {
       for (const piece of pieces) {
@@ -64,7 +80,13 @@ export async function ask(port, line) {
   const reply = await new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let data = '';
-    socket.on('data', (d) => { data += d; if (data.includes('\n')) { socket.end(); resolve(data.split('\n')[0]); } });
+    socket.on('data', (d) => {
+      data += d;
+      if (data.includes('\n')) {
+        socket.end();
+        resolve(data.split('\n')[0]);
+      }
+    });
     socket.on('error', reject);
     socket.write(line + '\n');
   });

@@ -28,20 +28,35 @@ async function startDnsmasq(attempts = 5) {
 
 async function startDnsmasqOnce() {
   const port = await freeUdpPort();
-  const proc = spawn('/usr/sbin/dnsmasq', ['--no-daemon', '--no-resolv', '--no-hosts', '--conf-file=/dev/null',
-    `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces',
-    '--local=/lab.test/',
-    '--host-record=web.lab.test,10.0.0.7,fd00::7',
-    '--cname=www.lab.test,web.lab.test',
-    '--mx-host=lab.test,mail.lab.test,10', '--mx-host=lab.test,backup.lab.test,20',
-    '--txt-record=lab.test,v=spf1 -all,second chunk',
-    '--srv-host=_http._tcp.lab.test,web.lab.test,8080,1,5',
-    '--ptr-record=7.0.0.10.in-addr.arpa,web.lab.test',
-    '--caa-record=lab.test,0,issue,ca.lab.test'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(
+    '/usr/sbin/dnsmasq',
+    [
+      '--no-daemon',
+      '--no-resolv',
+      '--no-hosts',
+      '--conf-file=/dev/null',
+      `--port=${port}`,
+      '--listen-address=127.0.0.1',
+      '--bind-interfaces',
+      '--local=/lab.test/',
+      '--host-record=web.lab.test,10.0.0.7,fd00::7',
+      '--cname=www.lab.test,web.lab.test',
+      '--mx-host=lab.test,mail.lab.test,10',
+      '--mx-host=lab.test,backup.lab.test,20',
+      '--txt-record=lab.test,v=spf1 -all,second chunk',
+      '--srv-host=_http._tcp.lab.test,web.lab.test,8080,1,5',
+      '--ptr-record=7.0.0.10.in-addr.arpa,web.lab.test',
+      '--caa-record=lab.test,0,issue,ca.lab.test',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
+  proc.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const deadline = Date.now() + 5000;
-  while (!/started/.test(stderr) && proc.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (!/started/.test(stderr) && proc.exitCode === null && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   if (!/started/.test(stderr)) proc.kill('SIGKILL');
   assert.match(stderr, /started/, `dnsmasq did not start: ${stderr}`);
   return { port, stop: () => proc.kill('SIGKILL') };
@@ -63,8 +78,13 @@ test('dns.resolve returns every record type in the spec shape from a real DNS se
     const lines = r.stdout.trim().split('\n');
     assert.deepEqual(JSON.parse(lines[0]), { A: ['10.0.0.7'] });
     assert.deepEqual(JSON.parse(lines[1]), { AAAA: ['fd00::7'] });
-    assert.deepEqual(JSON.parse(lines[2]).MX.sort((a, b) => a.priority - b.priority),
-      [{ exchange: 'mail.lab.test', priority: 10 }, { exchange: 'backup.lab.test', priority: 20 }]);
+    assert.deepEqual(
+      JSON.parse(lines[2]).MX.sort((a, b) => a.priority - b.priority),
+      [
+        { exchange: 'mail.lab.test', priority: 10 },
+        { exchange: 'backup.lab.test', priority: 20 },
+      ],
+    );
     assert.deepEqual(JSON.parse(lines[3]), { TXT: [['v=spf1 -all', 'second chunk']] });
     assert.deepEqual(JSON.parse(lines[4]), { SRV: [{ name: 'web.lab.test', port: 8080, priority: 1, weight: 5 }] });
     assert.deepEqual(JSON.parse(lines[5]), { CNAME: ['web.lab.test'] });
@@ -75,7 +95,9 @@ test('dns.resolve returns every record type in the spec shape from a real DNS se
     assert.equal(lines[10], 'ENOTFOUND missing.lab.test');
     assert.equal(lines[11], 'ENODATA web.lab.test');
     assert.deepEqual(JSON.parse(lines[12]), [`127.0.0.1:${server.port}`]);
-  } finally { server.stop(); }
+  } finally {
+    server.stop();
+  }
 });
 
 test('queries from many fibers at once, each blocking only itself', async () => {
@@ -90,11 +112,13 @@ test('queries from many fibers at once, each blocking only itself', async () => 
       console.log(ok, ticks);`);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), '50 5');
-  } finally { server.stop(); }
+  } finally {
+    server.stop();
+  }
 });
 
 test('failures carry code and hostname: ETIMEOUT, ECONNREFUSED, and bad arguments', async () => {
-  const silent = dgram.createSocket('udp4');  // swallows queries: a timeout
+  const silent = dgram.createSocket('udp4'); // swallows queries: a timeout
   silent.bind(0, '127.0.0.1');
   await once(silent, 'listening');
   try {
@@ -107,7 +131,12 @@ test('failures carry code and hostname: ETIMEOUT, ECONNREFUSED, and bad argument
       console.log(show(() => dns.resolve('refused.test', 'MX')));
       console.log(show(() => dns.resolve('x.test', 'BOGUS')), show(() => dns.resolve(42)), show(() => dns.setServers('nope')));`);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n'), ['ETIMEOUT slow.test queryA', 'ECONNREFUSED refused.test queryMX',
-      'ERR_INVALID_ARG_VALUE   ERR_INVALID_ARG_TYPE   ERR_INVALID_ARG_TYPE']);
-  } finally { silent.close(); }
+    assert.deepEqual(r.stdout.trim().split('\n'), [
+      'ETIMEOUT slow.test queryA',
+      'ECONNREFUSED refused.test queryMX',
+      'ERR_INVALID_ARG_VALUE   ERR_INVALID_ARG_TYPE   ERR_INVALID_ARG_TYPE',
+    ]);
+  } finally {
+    silent.close();
+  }
 });

@@ -20,7 +20,9 @@ test('an uncaught exception prints its stack (at fn (file:line:col)) and exits 1
 });
 
 test('an exception escaping a Fiber.run fiber prints its stack and exits 1', async () => {
-  const script = writeScript("Fiber.run(function worker() {\n  Fiber.sleep(5);\n  throw new TypeError('bad fiber');\n});\nconsole.log('main done');\n");
+  const script = writeScript(
+    "Fiber.run(function worker() {\n  Fiber.sleep(5);\n  throw new TypeError('bad fiber');\n});\nconsole.log('main done');\n",
+  );
   const r = await runCorojs(script);
   assert.equal(r.code, 1);
   assert.equal(r.stdout.trim(), 'main done');
@@ -29,7 +31,7 @@ test('an exception escaping a Fiber.run fiber prints its stack and exits 1', asy
 });
 
 test('a thrown non-Error value is reported too', async () => {
-  const r = await runSource("throw 42;");
+  const r = await runSource('throw 42;');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /42/);
 });

@@ -39,7 +39,8 @@ test('exceptions thrown and caught across switches keep their own try/catch and 
 });
 
 test('stack overflow in 200 fibers at once: each gets a RangeError, the process lives', async () => {
-  const r = await runSource(`
+  const r = await runSource(
+    `
     function down(n) { return down(n + 1) + 1; }
     let caught = 0, ended = 0;
     for (let i = 0; i < 200; i++) {
@@ -51,16 +52,21 @@ test('stack overflow in 200 fibers at once: each gets a RangeError, the process 
       });
     }
     while (ended < 200) Fiber.sleep(5);
-    console.log(caught, Fiber.stats().live);`, { timeoutMs: 60000 });
+    console.log(caught, Fiber.stats().live);`,
+    { timeoutMs: 60000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), '200 1');
 });
 
 test('process.exit with fibers suspended ends at once with the given status', async () => {
-  const r = await runSource(`
+  const r = await runSource(
+    `
     for (let i = 0; i < 20; i++) Fiber.run(() => Fiber.sleep(60000));
     Fiber.run(() => { Fiber.yield(); console.log('exiting'); process.exit(7); });
-    Fiber.sleep(60000);`, { timeoutMs: 10000 });
+    Fiber.sleep(60000);`,
+    { timeoutMs: 10000 },
+  );
   assert.equal(r.code, 7, r.stderr);
   assert.equal(r.stdout.trim(), 'exiting');
 });
@@ -147,13 +153,22 @@ test('Fiber.stats reports live and created fibers, switches and stack bytes', as
   assert.equal(after.pooled, 10);
   // The process's C heap and V8 heap in use, for the fiber-memory breakdown: ten parked fibers hold more C heap
   // (AddressSanitizer's allocator is not glibc's, whose figures mallinfo2 reports).
-  if (!process.env.ASAN_OPTIONS) assert.ok(during.malloc_in_use_bytes > before.malloc_in_use_bytes, JSON.stringify([before.malloc_in_use_bytes, during.malloc_in_use_bytes]));
+  if (!process.env.ASAN_OPTIONS)
+    assert.ok(
+      during.malloc_in_use_bytes > before.malloc_in_use_bytes,
+      JSON.stringify([before.malloc_in_use_bytes, during.malloc_in_use_bytes]),
+    );
   assert.ok(during.malloc_in_use_bytes >= 0 && during.v8_heap_used_bytes > 0);
   // Each parked fiber holds a V8 handle-scope block (off under AddressSanitizer): on a thread fiber it comes from
   // the blocks' own mapping; a same-thread fiber's is on its stack's top page (fiber/handle_slot.h), so the
   // mapping does not grow and stack and block together stay under two pages a fiber.
-  const blocks = JSON.stringify([before.handle_blocks_resident_bytes, during.handle_blocks_resident_bytes, during.stack_resident_bytes]);
-  if (!process.env.ASAN_OPTIONS && during.backend === 'thread') assert.ok(during.handle_blocks_resident_bytes > before.handle_blocks_resident_bytes, blocks);
+  const blocks = JSON.stringify([
+    before.handle_blocks_resident_bytes,
+    during.handle_blocks_resident_bytes,
+    during.stack_resident_bytes,
+  ]);
+  if (!process.env.ASAN_OPTIONS && during.backend === 'thread')
+    assert.ok(during.handle_blocks_resident_bytes > before.handle_blocks_resident_bytes, blocks);
   if (!process.env.ASAN_OPTIONS && during.backend !== 'thread') {
     assert.equal(during.handle_blocks_resident_bytes, before.handle_blocks_resident_bytes, blocks);
     assert.ok(during.stack_resident_bytes - before.stack_resident_bytes < 10 * 8192, blocks);

@@ -47,9 +47,20 @@ test("flags 'r', 'r+', 'w', 'w+', 'a', 'a+', 'wx'", async () => {
     f = fs.open(p + '.new', 'wx'); f.close(); console.log('wx new ok');
     try { fs.open(p, 'rw'); } catch (e) { console.log(e.name, e.code); }`);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, [
-    'a+ base+a+A', 'r Base+a+A', 'r write EBADF', 'w new', 'w+ wplus', 'wx EEXIST open true', 'wx new ok',
-    'TypeError ERR_INVALID_ARG_VALUE', ''].join('\n'));
+  assert.equal(
+    r.stdout,
+    [
+      'a+ base+a+A',
+      'r Base+a+A',
+      'r write EBADF',
+      'w new',
+      'w+ wplus',
+      'wx EEXIST open true',
+      'wx new ok',
+      'TypeError ERR_INVALID_ARG_VALUE',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('readFile, readdir, mkdir, rmdir, unlink', async () => {
@@ -83,29 +94,49 @@ test('errors carry code, syscall and path: ENOENT, EEXIST, ENOTEMPTY, EISDIR, EN
     attempt(() => fs.readdir(d + '/file'));
     attempt(() => fs.unlink(d + '/missing'));`);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, [
-    'ENOENT open D/missing', 'ENOENT open D/missing', 'EEXIST mkdir D/file', 'ENOTEMPTY rmdir D/full',
-    'EISDIR open D', 'ENOTDIR scandir D/file', 'ENOENT unlink D/missing', ''].join('\n'));
+  assert.equal(
+    r.stdout,
+    [
+      'ENOENT open D/missing',
+      'ENOENT open D/missing',
+      'EEXIST mkdir D/file',
+      'ENOTEMPTY rmdir D/full',
+      'EISDIR open D',
+      'ENOTDIR scandir D/file',
+      'ENOENT unlink D/missing',
+      '',
+    ].join('\n'),
+  );
 });
 
-test('EACCES for a file the (unprivileged) user may not read', { skip: process.getuid() !== 0 && 'needs root to switch user' }, async (t) => {
-  const dir = scratch();
-  const file = join(dir, 'secret');
-  writeFileSync(file, 'x');
-  chmodSync(file, 0o600);
-  chmodSync(dir, 0o755);
-  const { spawnSync } = await import('node:child_process');
-  const { BACKEND_ARGS, COROJS, writeScript } = await import('./run-corojs.mjs');
-  const script = writeScript(`try { fs.open(${JSON.stringify(file)}); } catch (e) { console.log(e.code, e.syscall); }`);
-  chmodSync(join(script, '..'), 0o755);
-  chmodSync(script, 0o644);
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', COROJS, ...BACKEND_ARGS, script], { encoding: 'utf8' });
-  if (r.error || /Permission denied.*corojs|error while loading/.test(r.stderr)) {
-    t.skip(`the runtime cannot run as nobody here: ${r.error?.message ?? r.stderr.trim()}`);
-    return;
-  }
-  assert.equal(r.stdout.trim(), 'EACCES open', r.stderr);
-});
+test(
+  'EACCES for a file the (unprivileged) user may not read',
+  { skip: process.getuid() !== 0 && 'needs root to switch user' },
+  async (t) => {
+    const dir = scratch();
+    const file = join(dir, 'secret');
+    writeFileSync(file, 'x');
+    chmodSync(file, 0o600);
+    chmodSync(dir, 0o755);
+    const { spawnSync } = await import('node:child_process');
+    const { BACKEND_ARGS, COROJS, writeScript } = await import('./run-corojs.mjs');
+    const script = writeScript(
+      `try { fs.open(${JSON.stringify(file)}); } catch (e) { console.log(e.code, e.syscall); }`,
+    );
+    chmodSync(join(script, '..'), 0o755);
+    chmodSync(script, 0o644);
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', COROJS, ...BACKEND_ARGS, script],
+      { encoding: 'utf8' },
+    );
+    if (r.error || /Permission denied.*corojs|error while loading/.test(r.stderr)) {
+      t.skip(`the runtime cannot run as nobody here: ${r.error?.message ?? r.stderr.trim()}`);
+      return;
+    }
+    assert.equal(r.stdout.trim(), 'EACCES open', r.stderr);
+  },
+);
 
 test('reads in many fibers at once each get their own bytes', async () => {
   const dir = scratch();

@@ -16,7 +16,10 @@ test('unknown and closed ids throw EBADF; a string id is a TypeError', async () 
     show(() => p.read('1', 10));
     show(() => p.read(-1n, 10));`);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, 'Error EBADF\nError EBADF\nError EBADF\nTypeError ERR_INVALID_ARG_TYPE\nTypeError ERR_INVALID_ARG_TYPE\n');
+  assert.equal(
+    r.stdout,
+    'Error EBADF\nError EBADF\nError EBADF\nTypeError ERR_INVALID_ARG_TYPE\nTypeError ERR_INVALID_ARG_TYPE\n',
+  );
 });
 
 test('an id of the wrong kind is a TypeError', async () => {

@@ -26,7 +26,7 @@ test('a bare import through corojs.importmap.json beside the entry module: impor
     'vendor/left-pad/index.mjs': "import c from '#config'; export default (s, n) => c + String(s).padStart(n);",
     'vendor/config.mjs': "export default 'vendor:';",
     'config.mjs': "export default 'app';",
-    'src/utils/strings.mjs': "export const shout = (s) => s.toUpperCase();",
+    'src/utils/strings.mjs': 'export const shout = (s) => s.toUpperCase();',
     'main.mjs': `
       import leftPad from 'left-pad';
       import { shout } from 'utils/strings.mjs';
@@ -43,7 +43,8 @@ test('--import-map=FILE is used instead of the file beside the entry module; unm
   const dir = project({
     'maps/dev.json': { imports: { logger: '../dev-logger.mjs' } },
     'dev-logger.mjs': "export default 'dev logger';",
-    'main.mjs': "import logger from 'logger'; console.log(logger); await import('nope').catch((e) => console.log(e.code));",
+    'main.mjs':
+      "import logger from 'logger'; console.log(logger); await import('nope').catch((e) => console.log(e.code));",
   });
   const r = await runCorojs(join(dir, 'main.mjs'), { runtimeArgs: [`--import-map=${join(dir, 'maps/dev.json')}`] });
   assert.equal(r.code, 0, r.stderr);
@@ -143,7 +144,10 @@ test('a loader that throws on a static import of the entry module stops the prog
   });
   const r = await runCorojs(join(dir, 'main.mjs'), { runtimeArgs: [`--loader=${join(dir, 'loader.mjs')}`] });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /Error \[ERR_RESOLVER_FAILED\]: The resolver failed on '\.\/blocked\.mjs' .*: blocked by policy/);
+  assert.match(
+    r.stderr,
+    /Error \[ERR_RESOLVER_FAILED\]: The resolver failed on '\.\/blocked\.mjs' .*: blocked by policy/,
+  );
   assert.equal(r.stdout, '');
   const missing = project({ 'loader.mjs': 'export const other = 1;', 'main.mjs': '' });
   const m = await runCorojs(join(missing, 'main.mjs'), { runtimeArgs: [`--loader=${join(missing, 'loader.mjs')}`] });

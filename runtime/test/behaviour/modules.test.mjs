@@ -11,20 +11,26 @@ test('static import of relative and absolute paths, and import.meta.url', async 
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, 'sub/a.mjs'), "export const a = 'A'; export const url = import.meta.url;");
   writeFileSync(join(dir, 'b.mjs'), "export default function b() { return 'B'; }");
-  writeFileSync(join(dir, 'main.mjs'), `
+  writeFileSync(
+    join(dir, 'main.mjs'),
+    `
     import { a, url } from './sub/a.mjs';
     import b from '${join(dir, 'b.mjs')}';
-    console.log(a, b(), url, import.meta.url);`);
+    console.log(a, b(), url, import.meta.url);`,
+  );
   const r = await runCorojs(join(dir, 'main.mjs'));
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), `A B file://${dir}/sub/a.mjs file://${dir}/main.mjs`);
 });
 
 test('dynamic import resolves relative to the importing module and evaluates each module once', async () => {
-  const script = writeScript(`
+  const script = writeScript(
+    `
     const m1 = await import('./lib.mjs');
     const m2 = await import('./lib.mjs');
-    console.log(m1.count(), m1 === m2);`, { 'lib.mjs': 'let n = 0; export const count = () => ++n;' });
+    console.log(m1.count(), m1 === m2);`,
+    { 'lib.mjs': 'let n = 0; export const count = () => ++n;' },
+  );
   const r = await runCorojs(script);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), '1 true');
@@ -65,7 +71,9 @@ test('the entry module defaults to ./main.mjs', async () => {
 });
 
 test('a syntax error in a dependency is a SyntaxError with file:line:column, exit 1 (not a V8 fatal)', async () => {
-  const r = await runSource("import { a } from './bad.mjs'; console.log(a);", { files: { 'bad.mjs': 'export const a = ;' } });
+  const r = await runSource("import { a } from './bad.mjs'; console.log(a);", {
+    files: { 'bad.mjs': 'export const a = ;' },
+  });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /bad\.mjs:1:18\nexport const a = ;\n {17}\^/);
   assert.match(r.stderr, /SyntaxError: Unexpected token ';'/);
@@ -74,9 +82,12 @@ test('a syntax error in a dependency is a SyntaxError with file:line:column, exi
 
 test('a syntax error in a dynamically imported module rejects the import; unhandled, it is reported with its file', async () => {
   const files = { 'bad.mjs': 'export const a = ;', 'mid.mjs': "import './bad.mjs';" };
-  const caught = await runSource(`
+  const caught = await runSource(
+    `
     try { await import('./mid.mjs'); } catch (e) { console.log(e.name); }
-    try { await import('./mid.mjs'); } catch (e) { console.log(e.name); }`, { files });
+    try { await import('./mid.mjs'); } catch (e) { console.log(e.name); }`,
+    { files },
+  );
   assert.equal(caught.code, 0, caught.stderr);
   assert.equal(caught.stdout.trim(), 'SyntaxError\nSyntaxError');
   const uncaught = await runSource("await import('./mid.mjs');", { files });
@@ -86,12 +97,18 @@ test('a syntax error in a dynamically imported module rejects the import; unhand
 
 test('errors while linking (a missing export, in a cycle too) are SyntaxErrors naming the binding, exit 1', async () => {
   const r = await runSource("import { nope } from './a.mjs';", {
-    files: { 'a.mjs': "import './b.mjs'; export const a = 1;", 'b.mjs': "import { a } from './a.mjs'; export const b = a;" },
+    files: {
+      'a.mjs': "import './b.mjs'; export const a = 1;",
+      'b.mjs': "import { a } from './a.mjs'; export const b = a;",
+    },
   });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /SyntaxError: The requested module '\.\/a\.mjs' does not provide an export named 'nope'/);
   const cycle = await runSource("import { b } from './b.mjs'; import { a } from './a.mjs'; console.log(a, typeof b);", {
-    files: { 'a.mjs': "import './b.mjs'; export const a = 1;", 'b.mjs': "import { a } from './a.mjs'; export const b = () => a;" },
+    files: {
+      'a.mjs': "import './b.mjs'; export const a = 1;",
+      'b.mjs': "import { a } from './a.mjs'; export const b = () => a;",
+    },
   });
   assert.equal(cycle.code, 0, cycle.stderr);
   assert.equal(cycle.stdout.trim(), '1 function');
@@ -99,10 +116,13 @@ test('errors while linking (a missing export, in a cycle too) are SyntaxErrors n
 
 test('a module that throws: a handled import() rejection exits 0; an unhandled one exits 1', async () => {
   const files = { 'throws.mjs': "throw new RangeError('from the module');" };
-  const handled = await runSource(`
+  const handled = await runSource(
+    `
     const e1 = await import('./throws.mjs').catch((e) => e);
     const e2 = await import('./throws.mjs').catch((e) => e);
-    console.log(e1.message, e1 === e2);`, { files });
+    console.log(e1.message, e1 === e2);`,
+    { files },
+  );
   assert.equal(handled.code, 0, handled.stderr);
   assert.equal(handled.stdout.trim(), 'from the module true');
   const unhandled = await runSource("import('./throws.mjs'); Fiber.sleep(10); console.log('after');", { files });
@@ -122,38 +142,52 @@ test('a module importing itself while it evaluates, across a blocking call, gets
 });
 
 test('import() waits for a module with top-level await, and modules evaluate in order', async () => {
-  const r = await runSource(`
+  const r = await runSource(
+    `
     globalThis.log = [];
     const p = import('./slow.mjs').then((ns) => log.push('imported ' + ns.value));
     log.push('main');
     await p;
-    console.log(log.join(', '));`, {
-    files: {
-      'slow.mjs': "import './dep.mjs'; log.push('slow start'); await new Promise((r) => setTimeout(r, 20)); log.push('slow end'); export const value = 42;",
-      'dep.mjs': "log.push('dep');",
+    console.log(log.join(', '));`,
+    {
+      files: {
+        'slow.mjs':
+          "import './dep.mjs'; log.push('slow start'); await new Promise((r) => setTimeout(r, 20)); log.push('slow end'); export const value = 42;",
+        'dep.mjs': "log.push('dep');",
+      },
     },
-  });
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'main, dep, slow start, slow end, imported 42');
 });
 
 test('a top-level-await module that rejects rejects its import()', async () => {
-  const r = await runSource(`
+  const r = await runSource(
+    `
     const e = await import('./late.mjs').catch((e) => e);
-    console.log(e.message);`, {
-    files: { 'late.mjs': "await new Promise((r) => setTimeout(r, 5)); throw new Error('late failure');" },
-  });
+    console.log(e.message);`,
+    {
+      files: { 'late.mjs': "await new Promise((r) => setTimeout(r, 5)); throw new Error('late failure');" },
+    },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'late failure');
 });
 
 test("JSON modules need with { type: 'json' } (or assert), as in Node 18.20; bad JSON names the file", async () => {
-  const files = { 'data.json': '{"name": "corojs", "list": [1, 2]}', 'bad.json': '{"a": ', 'lib.mjs': 'export default 1;' };
-  const ok = await runSource(`
+  const files = {
+    'data.json': '{"name": "corojs", "list": [1, 2]}',
+    'bad.json': '{"a": ',
+    'lib.mjs': 'export default 1;',
+  };
+  const ok = await runSource(
+    `
     import data from './data.json' with { type: 'json' };
     import same from './data.json' assert { type: 'json' };
     const dynamic = await import('./data.json', { with: { type: 'json' } });
-    console.log(data.name, data.list.length, same === data, dynamic.default === data);`, { files });
+    console.log(data.name, data.list.length, same === data, dynamic.default === data);`,
+    { files },
+  );
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout.trim(), 'corojs 2 true true');
   const cases = [
@@ -167,8 +201,11 @@ test("JSON modules need with { type: 'json' } (or assert), as in Node 18.20; bad
     assert.equal(r.code, 1, source);
     assert.match(r.stderr, new RegExp(`TypeError \\[${code}\\]`), source);
   }
-  const bad = await runSource(`
-    try { await import('./bad.json', { with: { type: 'json' } }); } catch (e) { console.log(e.name, e.message); }`, { files });
+  const bad = await runSource(
+    `
+    try { await import('./bad.json', { with: { type: 'json' } }); } catch (e) { console.log(e.name, e.message); }`,
+    { files },
+  );
   assert.equal(bad.code, 0, bad.stderr);
   assert.match(bad.stdout, /^SyntaxError \/.*\/bad\.json: Unexpected end of JSON input/);
 });
@@ -177,11 +214,17 @@ test('a file that is neither JavaScript nor JSON, or a directory, is a clear err
   const files = { 'notes.txt': 'plain words', 'binary.mjs': '\u0000\u0001\u00ff' };
   const text = await runSource("import './notes.txt';", { files });
   assert.equal(text.code, 1);
-  assert.match(text.stderr, /TypeError \[ERR_UNKNOWN_FILE_EXTENSION\]: Unknown file extension "\.txt" for \/.*notes\.txt/);
-  const binary = await runSource(`
+  assert.match(
+    text.stderr,
+    /TypeError \[ERR_UNKNOWN_FILE_EXTENSION\]: Unknown file extension "\.txt" for \/.*notes\.txt/,
+  );
+  const binary = await runSource(
+    `
     const e = await import('./binary.mjs').catch((e) => e);
     const d = await import('./').catch((e) => e);
-    console.log(e.name, d.code);`, { files });
+    console.log(e.name, d.code);`,
+    { files },
+  );
   assert.equal(binary.code, 0, binary.stderr);
   assert.equal(binary.stdout.trim(), 'SyntaxError ERR_UNSUPPORTED_DIR_IMPORT');
 });

@@ -18,7 +18,9 @@ test('echo over IPv4 and IPv6 loopback, with Node as the client', async () => {
       assert.equal(server.info.family, host === '::1' ? 'IPv6' : 'IPv4');
       const reply = await exchange(server.info.port, ['hello ', 'fibers'], 12, { host });
       assert.equal(reply.toString(), 'hello fibers');
-    } finally { await server.stop(); }
+    } finally {
+      await server.stop();
+    }
   }
 });
 
@@ -33,12 +35,14 @@ test('50 concurrent connections echo multi-byte UTF-8 split at odd boundaries, a
       return exchange(server.info.port, pieces, bytes.length, { gapMs: i % 3 === 0 ? 1 : 0 });
     });
     for (const reply of await Promise.all(runs)) assert.ok(reply.equals(bytes), 'echoed bytes differ');
-    const big = Buffer.from('ü'.repeat(512 * 1024), 'utf8');  // 1 MiB of 2-byte characters
+    const big = Buffer.from('ü'.repeat(512 * 1024), 'utf8'); // 1 MiB of 2-byte characters
     const reply = await exchange(server.info.port, [big], big.length, { timeoutMs: 30000 });
     assert.ok(reply.equals(big), '1 MiB message corrupted');
     const counts = await handleCount(server.info.port);
-    assert.equal(counts['tcp socket'], 1, JSON.stringify(counts));  // only the ?handles connection itself
-  } finally { await server.stop(); }
+    assert.equal(counts['tcp socket'], 1, JSON.stringify(counts)); // only the ?handles connection itself
+  } finally {
+    await server.stop();
+  }
 });
 
 test('2,000 simultaneous connections are all held open and served', { timeout: 120000 }, async () => {
@@ -54,10 +58,15 @@ test('2,000 simultaneous connections are all held open and served', { timeout: 1
     await Promise.all(sockets.map((s) => (s.connecting ? once(s, 'connect') : null)));
     const counts = await handleCount(server.info.port);
     assert.equal(counts['tcp socket'], 2001, JSON.stringify(counts));
-    const replies = await Promise.all(sockets.map((s, i) => new Promise((resolve) => {
-      s.once('data', (d) => resolve(d.toString()));
-      s.write(`#${i}`);
-    })));
+    const replies = await Promise.all(
+      sockets.map(
+        (s, i) =>
+          new Promise((resolve) => {
+            s.once('data', (d) => resolve(d.toString()));
+            s.write(`#${i}`);
+          }),
+      ),
+    );
     replies.forEach((r, i) => assert.equal(r, `#${i}`));
   } finally {
     for (const s of sockets) s.destroy();
@@ -69,7 +78,8 @@ test('hostile peers: reset mid-read and half-close; the server goes on and leaks
   const server = await startServer(echoSource);
   try {
     const { port } = server.info;
-    for (let i = 0; i < 5; i++) {  // reset while the server is blocked reading
+    for (let i = 0; i < 5; i++) {
+      // reset while the server is blocked reading
       const s = net.connect(port, '127.0.0.1');
       await once(s, 'connect');
       s.write('partial');
@@ -78,9 +88,13 @@ test('hostile peers: reset mid-read and half-close; the server goes on and leaks
     }
     // Half-close: the client sends and ends its side; the echo must still arrive before the server closes.
     const halfClosed = await new Promise((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.end('after FIN'); });
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.end('after FIN');
+      });
       let data = '';
-      s.on('data', (d) => { data += d; });
+      s.on('data', (d) => {
+        data += d;
+      });
       s.on('end', () => resolve(data));
       s.on('error', reject);
     });
@@ -88,12 +102,20 @@ test('hostile peers: reset mid-read and half-close; the server goes on and leaks
     await new Promise((r) => setTimeout(r, 100));
     assert.equal((await exchange(port, ['still here'], 10)).toString(), 'still here');
     const counts = await handleCount(port);
-    assert.equal(counts.total, 2, JSON.stringify(counts));  // the server and the ?handles connection
-  } finally { await server.stop(); }
+    assert.equal(counts.total, 2, JSON.stringify(counts)); // the server and the ?handles connection
+  } finally {
+    await server.stop();
+  }
 });
 
 test('a CoroJS client against a Node server: connect, write, readBytes, end (half-close), EOF', async () => {
-  const node = net.createServer((s) => { let got = ''; s.on('data', (d) => { got += d; }); s.on('end', () => s.end(`got:${got}`)); });
+  const node = net.createServer((s) => {
+    let got = '';
+    s.on('data', (d) => {
+      got += d;
+    });
+    s.on('end', () => s.end(`got:${got}`));
+  });
   node.listen(0, '127.0.0.1');
   await once(node, 'listening');
   try {
@@ -107,7 +129,9 @@ test('a CoroJS client against a Node server: connect, write, readBytes, end (hal
       c.close();`);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'got:abcde null');
-  } finally { node.close(); }
+  } finally {
+    node.close();
+  }
 });
 
 test('error codes: ECONNREFUSED, EADDRINUSE, ECONNRESET or EPIPE, ENOTFOUND, bad port', async () => {
@@ -136,7 +160,9 @@ test('error codes: ECONNREFUSED, EADDRINUSE, ECONNRESET or EPIPE, ENOTFOUND, bad
     assert.match(reset, /^(ECONNRESET|EPIPE)$/);
     assert.equal(notFound, 'ENOTFOUND');
     assert.equal(badPort, 'ERR_SOCKET_BAD_PORT');
-  } finally { node.close(); }
+  } finally {
+    node.close();
+  }
 });
 
 test('a handler that throws closes only its connection, logs the stack, and the server goes on', async () => {
@@ -157,7 +183,9 @@ test('a handler that throws closes only its connection, logs the stack, and the 
     assert.ok(closed);
     assert.equal((await exchange(server.info.port, ['fine'], 7)).toString(), 'ok:fine');
     assert.match(server.output().stderr, /Error: handler exploded\n\s+at /);
-  } finally { await server.stop(); }
+  } finally {
+    await server.stop();
+  }
 });
 
 test('a fiber blocked reading a socket that another fiber closes wakes with EBADF', async () => {
@@ -174,7 +202,9 @@ test('a fiber blocked reading a socket that another fiber closes wakes with EBAD
       console.log(result, __primordials.handles.count().total);`);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'EBADF 0');
-  } finally { node.close(); }
+  } finally {
+    node.close();
+  }
 });
 
 test('a slow reader applies back-pressure: the writer blocks instead of buffering without bound', async () => {

@@ -23,13 +23,28 @@ function seeded(seed) {
 // Byte strings rich in UTF-8 edge cases: lead bytes, continuation bytes, the limits of each range.
 function byteCases(count, seed = 16) {
   const random = seeded(seed);
-  const pool = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee,
-    0xef, 0xbb, 0xf0, 0xf1, 0xf4, 0xf5, 0xff];
-  const cases = [[], [0xef, 0xbb, 0xbf], [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x41], [0xef, 0xbb], [0xed, 0xa0, 0x80],
-    [0xf0, 0x9f, 0x98, 0x80], [0xf0, 0x9f, 0x98], [0xe2, 0x82, 0xac, 0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]];
+  const pool = [
+    0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xbb,
+    0xf0, 0xf1, 0xf4, 0xf5, 0xff,
+  ];
+  const cases = [
+    [],
+    [0xef, 0xbb, 0xbf],
+    [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x41],
+    [0xef, 0xbb],
+    [0xed, 0xa0, 0x80],
+    [0xf0, 0x9f, 0x98, 0x80],
+    [0xf0, 0x9f, 0x98],
+    [0xe2, 0x82, 0xac, 0xe2, 0x82],
+    [0xf4, 0x90, 0x80, 0x80],
+  ];
   while (cases.length < count) {
     const length = Math.floor(random() * 10);
-    cases.push(Array.from({ length }, () => (random() < 0.8 ? pool[Math.floor(random() * pool.length)] : Math.floor(random() * 256))));
+    cases.push(
+      Array.from({ length }, () =>
+        random() < 0.8 ? pool[Math.floor(random() * pool.length)] : Math.floor(random() * 256),
+      ),
+    );
   }
   return cases;
 }
@@ -37,13 +52,21 @@ function byteCases(count, seed = 16) {
 // What a decoder gives for `bytes` in each mode, as JSON-able values (also run inside corojs, as source).
 function decodeModes(bytes) {
   const input = new Uint8Array(bytes);
-  const attempt = (fn) => { try { return fn(); } catch (e) { return { error: e.name, code: e.code }; } };
-  const chunked = (options, size) => attempt(() => {
-    const decoder = new TextDecoder('utf-8', options);
-    let out = '';
-    for (let at = 0; at < input.length; at += size) out += decoder.decode(input.subarray(at, at + size), { stream: true });
-    return out + decoder.decode();
-  });
+  const attempt = (fn) => {
+    try {
+      return fn();
+    } catch (e) {
+      return { error: e.name, code: e.code };
+    }
+  };
+  const chunked = (options, size) =>
+    attempt(() => {
+      const decoder = new TextDecoder('utf-8', options);
+      let out = '';
+      for (let at = 0; at < input.length; at += size)
+        out += decoder.decode(input.subarray(at, at + size), { stream: true });
+      return out + decoder.decode();
+    });
   return {
     replace: new TextDecoder().decode(input),
     keepBOM: new TextDecoder('utf-8', { ignoreBOM: true }).decode(input),
@@ -61,25 +84,45 @@ test('TextDecoder: replacement, BOM, fatal and stream modes give what Node 20 gi
     console.log(JSON.stringify(${JSON.stringify(cases)}.map(decodeModes)));`);
   assert.equal(r.code, 0, r.stderr);
   const ours = JSON.parse(r.stdout);
-  cases.forEach((bytes, i) => assert.deepEqual(ours[i], decodeModes(bytes), `bytes [${bytes.map((b) => b.toString(16))}]`));
+  cases.forEach((bytes, i) =>
+    assert.deepEqual(ours[i], decodeModes(bytes), `bytes [${bytes.map((b) => b.toString(16))}]`),
+  );
 });
 
 // Run here and (as source) in corojs. Node with full ICU knows more labels than UTF-8's; see README.
 function decoderChecks() {
   const out = [];
-  const attempt = (fn) => { try { return fn(); } catch (e) { return [e.name, e.code]; } };
+  const attempt = (fn) => {
+    try {
+      return fn();
+    } catch (e) {
+      return [e.name, e.code];
+    }
+  };
   const d = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   out.push([d.encoding, d.fatal, d.ignoreBOM], Object.keys(d), Object.prototype.toString.call(d));
   for (const label of ['UTF8', ' utf-8\n', 'unicode-1-1-utf-8', 'x-unicode20utf8', 'utf-16x', 'bogus', '']) {
     out.push(attempt(() => new TextDecoder(label).encoding));
   }
-  out.push(attempt(() => new TextDecoder().decode('text')), attempt(() => new TextDecoder().decode(42)));
-  out.push(new TextDecoder().decode(new Uint16Array([0x6968]).buffer),
-    new TextDecoder().decode(new DataView(new Uint8Array([0x68, 0x69]).buffer)));
+  out.push(
+    attempt(() => new TextDecoder().decode('text')),
+    attempt(() => new TextDecoder().decode(42)),
+  );
+  out.push(
+    new TextDecoder().decode(new Uint16Array([0x6968]).buffer),
+    new TextDecoder().decode(new DataView(new Uint8Array([0x68, 0x69]).buffer)),
+  );
   out.push(new TextDecoder().decode(), new TextDecoder().decode(undefined, { stream: true }));
-  out.push(attempt(() => d.decode(new Uint8Array([0x68, 0xff]))), d.decode(new Uint8Array([0x68, 0x69])));
+  out.push(
+    attempt(() => d.decode(new Uint8Array([0x68, 0xff]))),
+    d.decode(new Uint8Array([0x68, 0x69])),
+  );
   const s = new TextDecoder();
-  out.push(s.decode(new Uint8Array([0xe2, 0x82]), { stream: true }), s.decode(), s.decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])));
+  out.push(
+    s.decode(new Uint8Array([0xe2, 0x82]), { stream: true }),
+    s.decode(),
+    s.decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])),
+  );
   return out;
 }
 
@@ -163,8 +206,27 @@ test('fs, net, console and process.stdout write a lone surrogate as U+FFFD, neve
 test('tls writes a lone surrogate as U+FFFD too', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'corojs-compat-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=a.test',
-      '-addext', 'subjectAltName=DNS:a.test', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=a.test',
+        '-addext',
+        'subjectAltName=DNS:a.test',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
   } catch (error) {
     t.skip(`openssl cannot make a test certificate: ${error.message}`);
     return;
@@ -192,10 +254,14 @@ test('readFile: a file over 2 GiB and an endless /dev/zero fail with ERR_FS_FILE
   const dir = mkdtempSync(join(tmpdir(), 'corojs-big-'));
   const big = join(dir, 'sparse');
   const fd = openSync(big, 'w');
-  ftruncateSync(fd, 3 * 2 ** 30);  // sparse: no disk used
+  ftruncateSync(fd, 3 * 2 ** 30); // sparse: no disk used
   closeSync(fd);
   let nodeError;
-  try { readFileSync(big); } catch (error) { nodeError = { name: error.name, code: error.code, message: error.message }; }
+  try {
+    readFileSync(big);
+  } catch (error) {
+    nodeError = { name: error.name, code: error.code, message: error.message };
+  }
   const r = await runSource(`
     try { fs.readFile(${JSON.stringify(big)}); } catch (e) {
       console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message }));
@@ -213,13 +279,16 @@ test('readFile: a file over 2 GiB and an endless /dev/zero fail with ERR_FS_FILE
     t.skip('reading /dev/zero up to the 2 GiB limit needs more free memory than this machine has now');
     return;
   }
-  const zero = await runSource(`
-    try { fs.readFile('/dev/zero', null); } catch (e) { console.log(e.name, e.code, e.message); }`, { timeoutMs: 120000 });
+  const zero = await runSource(
+    `
+    try { fs.readFile('/dev/zero', null); } catch (e) { console.log(e.name, e.code, e.message); }`,
+    { timeoutMs: 120000 },
+  );
   assert.equal(zero.code, 0, zero.stderr);
   assert.equal(zero.stdout, 'RangeError ERR_FS_FILE_TOO_LARGE File size (2147483648) is greater than 2 GiB\n');
 });
 
-test('readFile keeps a leading BOM, as Node\'s readFile does', async () => {
+test("readFile keeps a leading BOM, as Node's readFile does", async () => {
   const r = await runSource(`
     fs.writeFile('bom.txt', new Uint8Array([0xef, 0xbb, 0xbf, 0x41]));
     console.log(Array.from(fs.readFile('bom.txt'), (c) => c.charCodeAt(0).toString(16)).join(' '));`);
@@ -261,24 +330,56 @@ const setup = `
   const list = Array.from({ length: 30 }, (_, i) => i * 37);
 `;
 const consoleCases = [
-  'revoked', '[revoked]', '{ p: revoked }', "'%s', revoked", "'%o', revoked", 'trapped', 'outer', '{ nested: outer }', 'aggregate',
-  'noStack', '[noStack]', 'coded', 'mine', "'%s|%s', inner, 5", 'circular', "'%j', circular", "'%j %j', { a: [1, 'b'] }, undefined",
-  "'%s %s %s %s %s %s', 10n, Symbol('s'), null, undefined, -0, { a: { b: 1 } }", "'%s', [1, [2, [3]]], 'tail'",
-  "'%s|%s', { toString() { return 'custom'; } }, new Date(0)", "'%s', function foo() {}", "'%d %d %d %d %d', '42', 10n, Symbol(), {}, -0",
-  "'%i %i %i %f %f', '42.9px', 10n, Symbol(), '1.5e3x', Symbol()", "'%O|%o|%c|%%|%x', { y: 2 }, { x: 1 }, 'color: red', 'extra'",
-  "'100%', 5", "'100%%'", "'%s %s', 'only'", 'list', "Array.from({ length: 120 }, (_, i) => i)",
+  'revoked',
+  '[revoked]',
+  '{ p: revoked }',
+  "'%s', revoked",
+  "'%o', revoked",
+  'trapped',
+  'outer',
+  '{ nested: outer }',
+  'aggregate',
+  'noStack',
+  '[noStack]',
+  'coded',
+  'mine',
+  "'%s|%s', inner, 5",
+  'circular',
+  "'%j', circular",
+  "'%j %j', { a: [1, 'b'] }, undefined",
+  "'%s %s %s %s %s %s', 10n, Symbol('s'), null, undefined, -0, { a: { b: 1 } }",
+  "'%s', [1, [2, [3]]], 'tail'",
+  "'%s|%s', { toString() { return 'custom'; } }, new Date(0)",
+  "'%s', function foo() {}",
+  "'%d %d %d %d %d', '42', 10n, Symbol(), {}, -0",
+  "'%i %i %i %f %f', '42.9px', 10n, Symbol(), '1.5e3x', Symbol()",
+  "'%O|%o|%c|%%|%x', { y: 2 }, { x: 1 }, 'color: red', 'extra'",
+  "'100%', 5",
+  "'100%%'",
+  "'%s %s', 'only'",
+  'list',
+  'Array.from({ length: 120 }, (_, i) => i)',
   "['apple', 'banana', 'cherry', 'date', 'fig', 'grape', 'kiwi']",
-  "async function af() {}, class A extends Map {}, Object.assign(function f() {}, { a: 1 })",
-  "{ $x: 1, 'a-b': 2, [Symbol('s')]: 3 }", "['a\\x01b\\x7f', '\\ud800']", "['line\\n'.repeat(20)]", '{ a: { b: { c: {} } } }',
-  'new Map([[{ a: 1 }, [1, 2]]]), new WeakMap(), /re/g', 'new Uint8Array(10), new ArrayBuffer(3)', 'Object.create(null), [, 1]',
-  '{ get g() { return 1; }, set s(v) {} }', "Object(1n), Object('ab'), Object(Symbol('q'))",
+  'async function af() {}, class A extends Map {}, Object.assign(function f() {}, { a: 1 })',
+  "{ $x: 1, 'a-b': 2, [Symbol('s')]: 3 }",
+  "['a\\x01b\\x7f', '\\ud800']",
+  "['line\\n'.repeat(20)]",
+  '{ a: { b: { c: {} } } }',
+  'new Map([[{ a: 1 }, [1, 2]]]), new WeakMap(), /re/g',
+  'new Uint8Array(10), new ArrayBuffer(3)',
+  'Object.create(null), [, 1]',
+  '{ get g() { return 1; }, set s(v) {} }',
+  "Object(1n), Object('ab'), Object(Symbol('q'))",
 ];
 
 test('console prints revoked Proxies, causes, aggregate errors and format specifiers as Node 20 does', async () => {
   const r = await runSource(`${setup}\n${consoleCases.map((c) => `console.log(${c});`).join('\n')}`);
   assert.equal(r.code, 0, r.stderr);
   // eslint-disable-next-line no-new-func
-  const nodeFormat = new Function('format', `${setup}\nreturn [${consoleCases.map((c) => `format(${c})`).join(',\n')}];`);
+  const nodeFormat = new Function(
+    'format',
+    `${setup}\nreturn [${consoleCases.map((c) => `format(${c})`).join(',\n')}];`,
+  );
   const expected = nodeFormat(format);
   const actual = r.stdout.split('\n');
   let line = 0;
@@ -289,7 +390,7 @@ test('console prints revoked Proxies, causes, aggregate errors and format specif
   }
 });
 
-test('a Promise prints its state and value (Node 20 prints the same outside its test runner\'s async hooks)', async () => {
+test("a Promise prints its state and value (Node 20 prints the same outside its test runner's async hooks)", async () => {
   const r = await runSource(`console.log(Promise.resolve(4), new Promise(() => {}), [Promise.resolve({ a: 1 })]);
     const rejected = Promise.reject(3); rejected.catch(() => {}); console.log(rejected);`);
   assert.equal(r.code, 0, r.stderr);

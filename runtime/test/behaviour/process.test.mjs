@@ -11,14 +11,17 @@ test('process.argv holds the runtime, the absolute script path and the arguments
 });
 
 test('process.env, process.pid, hrtime.bigint and performance.now', async () => {
-  const r = await runSource(`
+  const r = await runSource(
+    `
     const t0 = process.hrtime.bigint();
     const p0 = performance.now();
     Fiber.sleep(30);
     const dt = Number(process.hrtime.bigint() - t0) / 1e6;
     const dp = performance.now() - p0;
     console.log(process.env.COROJS_TEST_VAR, typeof process.pid, process.pid > 0, typeof t0);
-    console.log(dt >= 29 && dt < 2000, dp >= 29 && dp < 2000);`, { env: { COROJS_TEST_VAR: 'hello env' } });
+    console.log(dt >= 29 && dt < 2000, dp >= 29 && dp < 2000);`,
+    { env: { COROJS_TEST_VAR: 'hello env' } },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'hello env number true bigint\ntrue true\n');
 });

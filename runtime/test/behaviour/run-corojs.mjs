@@ -21,24 +21,36 @@ export function writeScript(source, files = {}) {
 
 // Runs `build/corojs [runtimeArgs] script [args]`; resolves { code, signal, stdout, stderr }.
 // `timeoutMs` kills a hung runtime so a test fails instead of hanging; `shell` runs first (e.g. 'ulimit -n 64').
-export function runCorojs(script, { args = [], runtimeArgs = [], env = {}, cwd, timeoutMs = 30000, stdin, shell } = {}) {
+export function runCorojs(
+  script,
+  { args = [], runtimeArgs = [], env = {}, cwd, timeoutMs = 30000, stdin, shell } = {},
+) {
   const argv = [COROJS, ...BACKEND_ARGS, ...runtimeArgs, script, ...args];
-  const [command, commandArgs] = shell ? ['bash', ['-c', `${shell}; exec "$0" "$@"`, ...argv]] : [argv[0], argv.slice(1)];
+  const [command, commandArgs] = shell
+    ? ['bash', ['-c', `${shell}; exec "$0" "$@"`, ...argv]]
+    : [argv[0], argv.slice(1)];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, commandArgs, {
-      cwd: cwd ?? dirname(script), env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: cwd ?? dirname(script),
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
-    if (stdin !== undefined) child.stdin.end(stdin); else child.stdin.end();
+    if (stdin !== undefined) child.stdin.end(stdin);
+    else child.stdin.end();
   });
 }
 

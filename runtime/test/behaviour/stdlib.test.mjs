@@ -21,7 +21,11 @@ test('the embed step refuses an import of no file, a non-relative import and an 
   const bare = embed({ 'stdlib.js': "import fs from 'node:fs';\n" });
   assert.notEqual(bare.status, 0);
   assert.match(bare.stderr, /import 'node:fs'/);
-  const unreached = embed({ 'stdlib.js': "export {\n  y,\n} from './a.js';\n", 'a.js': 'export const y = 1;\n', 'b.js': '' });
+  const unreached = embed({
+    'stdlib.js': "export {\n  y,\n} from './a.js';\n",
+    'a.js': 'export const y = 1;\n',
+    'b.js': '',
+  });
   assert.notEqual(unreached.status, 0);
   assert.match(unreached.stderr, /not imported from stdlib\.js, directly or not: b\.js/);
   const good = embed({ 'stdlib.js': "import './a.js';\n", 'a.js': 'export const y = 1;\n' });

@@ -15,9 +15,27 @@ import { runSource } from './run-corojs.mjs';
 // Self-signed certificates for two names, made with the openssl CLI at test time.
 const dir = mkdtempSync(join(tmpdir(), 'corojs-tls-'));
 for (const name of ['alpha.test', 'beta.test']) {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`,
-    '-addext', `subjectAltName=DNS:${name}`, '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`)],
-  { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      `subjectAltName=DNS:${name}`,
+      '-keyout',
+      join(dir, `${name}.key`),
+      '-out',
+      join(dir, `${name}.crt`),
+    ],
+    { stdio: 'ignore' },
+  );
 }
 const pem = (name, kind) => readFileSync(join(dir, `${name}.${kind}`), 'utf8');
 
@@ -46,7 +64,10 @@ function tlsExchange(port, servername, message, ca = pem(servername, 'crt')) {
     const socket = tls.connect({ port, host: '127.0.0.1', servername, ca }, () => socket.write(message));
     let data = '';
     socket.setEncoding('utf8');
-    socket.on('data', (d) => { data += d; if (data.length >= message.length) socket.end(); });
+    socket.on('data', (d) => {
+      data += d;
+      if (data.length >= message.length) socket.end();
+    });
     socket.on('end', () => resolve({ data, protocol: socket.getProtocol() }));
     socket.on('error', reject);
   });
@@ -61,11 +82,16 @@ test('openssl s_client -servername sees the certificate the resolver chose for t
   const server = await startServer(serverSource);
   try {
     for (const name of ['alpha.test', 'beta.test']) {
-      const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${server.info.port}`, '-servername', name],
-        { input: '', encoding: 'utf8', timeout: 15000 });
+      const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${server.info.port}`, '-servername', name], {
+        input: '',
+        encoding: 'utf8',
+        timeout: 15000,
+      });
       assert.match(r.stdout, new RegExp(`subject=CN ?= ?${name.replace('.', '\\.')}`), r.stdout + r.stderr);
     }
-  } finally { await server.stop(); }
+  } finally {
+    await server.stop();
+  }
 });
 
 test('Node tls clients over TLS 1.2 and 1.3, SNI contexts cached per servername, close_notify at the end', async () => {
@@ -78,16 +104,25 @@ test('Node tls clients over TLS 1.2 and 1.3, SNI contexts cached per servername,
       assert.equal(protocol, 'TLSv1.3');
     }
     const tls12 = await new Promise((resolve, reject) => {
-      const s = tls.connect({ port, host: '127.0.0.1', servername: 'beta.test', ca: pem('beta.test', 'crt'), maxVersion: 'TLSv1.2' },
-        () => { s.write('v12'); });
-      s.on('data', (d) => { resolve({ data: d.toString(), protocol: s.getProtocol() }); s.end(); });
+      const s = tls.connect(
+        { port, host: '127.0.0.1', servername: 'beta.test', ca: pem('beta.test', 'crt'), maxVersion: 'TLSv1.2' },
+        () => {
+          s.write('v12');
+        },
+      );
+      s.on('data', (d) => {
+        resolve({ data: d.toString(), protocol: s.getProtocol() });
+        s.end();
+      });
       s.on('error', reject);
     });
     assert.deepEqual(tls12, { data: 'v12', protocol: 'TLSv1.2' });
     const { resolved } = await state(port);
     assert.deepEqual([...new Set(resolved)].sort(), ['alpha.test', 'beta.test']);
     assert.equal(resolved.filter((n) => n === 'beta.test').length, 1, 'the beta.test context was not cached');
-  } finally { await server.stop(); }
+  } finally {
+    await server.stop();
+  }
 });
 
 test('a CoroJS tls client verifies the peer against ca, checks the name, and sees EOF on close_notify', async () => {
@@ -110,9 +145,16 @@ test('a CoroJS tls client verifies the peer against ca, checks the name, and see
       console.log(attempt({ servername: 'beta.test' }));
       console.log(attempt({ servername: 'beta.test', rejectUnauthorized: false }));`);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n'), ['echo:ping null', 'ERR_TLS_CERT_ALTNAME_INVALID',
-      'DEPTH_ZERO_SELF_SIGNED_CERT', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ok']);
-  } finally { node.close(); }
+    assert.deepEqual(r.stdout.trim().split('\n'), [
+      'echo:ping null',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'ok',
+    ]);
+  } finally {
+    node.close();
+  }
 });
 
 test('hostile handshakes fail alone: garbage, disconnects, a throwing resolver, bad PEM; nothing leaks', async () => {
@@ -124,12 +166,14 @@ test('hostile handshakes fail alone: garbage, disconnects, a throwing resolver, 
       s.on('error', () => {});
       await once(s, 'connect');
       s.write(bytes);
-      if (thenClose) { await new Promise((r) => setTimeout(r, 20)); s.destroy(); }
-      else await once(s, 'close');
+      if (thenClose) {
+        await new Promise((r) => setTimeout(r, 20));
+        s.destroy();
+      } else await once(s, 'close');
     };
-    await raw('GET / HTTP/1.1\r\nHost: x\r\n\r\n', { thenClose: false });       // garbage instead of a ClientHello
-    await raw(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00]));          // a truncated ClientHello
-    await raw(Buffer.alloc(0));                                                  // connect and vanish
+    await raw('GET / HTTP/1.1\r\nHost: x\r\n\r\n', { thenClose: false }); // garbage instead of a ClientHello
+    await raw(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00])); // a truncated ClientHello
+    await raw(Buffer.alloc(0)); // connect and vanish
     for (const name of ['throws.test', 'badpem.test']) {
       await assert.rejects(tlsExchange(port, name, 'x', pem('alpha.test', 'crt')));
     }
@@ -137,11 +181,13 @@ test('hostile handshakes fail alone: garbage, disconnects, a throwing resolver, 
     const { data } = await tlsExchange(port, 'beta.test', 'still serving');
     assert.equal(data, 'still serving');
     const { handles } = await state(port);
-    assert.equal(handles.total, 3, JSON.stringify(handles));  // server socket, context, the ?state connection
+    assert.equal(handles.total, 3, JSON.stringify(handles)); // server socket, context, the ?state connection
     const { stderr } = server.output();
     assert.match(stderr, /resolver refuses throws\.test/);
     assert.match(stderr, /ERR_TLS_CERT_RESOLVER/);
-  } finally { await server.stop(); }
+  } finally {
+    await server.stop();
+  }
 });
 
 test('tls primordials reject bad arguments and wrong handle kinds', async () => {
@@ -152,5 +198,8 @@ test('tls primordials reject bad arguments and wrong handle kinds', async () => 
     console.log([show(() => p.createContext('nope')), show(() => p.accept(file, file)), show(() => p.read(99999n)),
       show(() => tls.createServer({}, () => {})), show(() => p.write(file, 'x'))].join('|'));`);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim(), 'TypeError ERR_INVALID_ARG_TYPE|TypeError ERR_INVALID_HANDLE_TYPE|Error EBADF|TypeError ERR_INVALID_ARG_TYPE|TypeError ERR_INVALID_HANDLE_TYPE');
+  assert.equal(
+    r.stdout.trim(),
+    'TypeError ERR_INVALID_ARG_TYPE|TypeError ERR_INVALID_HANDLE_TYPE|Error EBADF|TypeError ERR_INVALID_ARG_TYPE|TypeError ERR_INVALID_HANDLE_TYPE',
+  );
 });

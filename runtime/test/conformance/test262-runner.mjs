@@ -23,8 +23,11 @@ const RETRY_TIMEOUT_MS = 30000;
 // The few front-matter keys that decide how a test runs (README: flags, includes, negative).
 export function readFrontMatter(source) {
   const yaml = /\/\*---([\s\S]*?)---\*\//.exec(source)?.[1] ?? '';
-  const list = (key) => (new RegExp(`^${key}:\\s*\\[(.*)\\]`, 'm').exec(yaml)?.[1] ?? '')
-    .split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (key) =>
+    (new RegExp(`^${key}:\\s*\\[(.*)\\]`, 'm').exec(yaml)?.[1] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const negativeBlock = /^negative:\s*\n((?:[ \t]+.*\n?)+)/m.exec(yaml)?.[1];
   const negative = negativeBlock && {
     phase: /phase:\s*(\S+)/.exec(negativeBlock)?.[1],
@@ -62,15 +65,22 @@ export function prepareSuite() {
       if (flags.has('async')) includes.push('doneprintHandle.js');
       const base = basename(path, '.js');
       const prelude = `${base}.__prelude.mjs`;
-      writeFileSync(join(dirname(path), prelude),
+      writeFileSync(
+        join(dirname(path), prelude),
         `globalThis.print = (text) => console.log(String(text));\n` +
-        `(0, eval)(${JSON.stringify(includes.map(harness).join('\n'))});\n`);
+          `(0, eval)(${JSON.stringify(includes.map(harness).join('\n'))});\n`,
+      );
       const body = flags.has('module')
         ? `import './${base}.js';\n`
         : `(0, eval)(${JSON.stringify((flags.has('onlyStrict') ? '"use strict";\n' : '') + source)});\n`;
       const entry = join(dirname(path), `${base}.__entry.mjs`);
       writeFileSync(entry, `import './${prelude}';\n${body}`);
-      tests.push({ name: relative(join(root, 'test'), path), entry, async: flags.has('async'), negative: meta.negative });
+      tests.push({
+        name: relative(join(root, 'test'), path),
+        entry,
+        async: flags.has('async'),
+        negative: meta.negative,
+      });
     }
   }
   return { root, tests };
@@ -81,10 +91,17 @@ function run(binary, args, cwd, timeoutMs = TIMEOUT_MS) {
     const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr, timedOut });
@@ -94,8 +111,11 @@ function run(binary, args, cwd, timeoutMs = TIMEOUT_MS) {
 
 // A crash is the runtime dying rather than reporting a JS error: a signal, V8's fatal exits, or its messages.
 export function isCrash(r) {
-  return (!r.timedOut && r.signal !== null) || [133, 134, 139].includes(r.code) ||
-    /Fatal error|Check failed|Segmentation fault/.test(r.stderr);
+  return (
+    (!r.timedOut && r.signal !== null) ||
+    [133, 134, 139].includes(r.code) ||
+    /Fatal error|Check failed|Segmentation fault/.test(r.stderr)
+  );
 }
 
 export function classify(test, r) {
@@ -107,7 +127,11 @@ export function classify(test, r) {
     return { pass, crash: false, why: pass ? '' : `expected ${test.negative.phase} ${test.negative.type}` };
   }
   const pass = r.code === 0 && (!test.async || completed);
-  return { pass, crash: false, why: pass ? '' : `exit ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}` };
+  return {
+    pass,
+    crash: false,
+    why: pass ? '' : `exit ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+  };
 }
 
 // Runs every test on each binary, `workers` processes at a time; returns [{ name, results: {label: outcome} }].
@@ -156,7 +180,8 @@ function referenceKey(root) {
 }
 
 function listAll(dir) {
-  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((e) => (e.isDirectory() ? listAll(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
@@ -195,15 +220,22 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!existsSync(TEST262)) throw new Error(`no test262 copy at ${TEST262}`);
   const filter = process.argv[2] ?? '';
   const { root, tests } = prepareSuite();
-  const { rows, node18Ran } = await compareWithNode18(root, tests.filter((t) => t.name.includes(filter)));
+  const { rows, node18Ran } = await compareWithNode18(
+    root,
+    tests.filter((t) => t.name.includes(filter)),
+  );
   rmSync(root, { recursive: true, force: true });
   for (const row of rows) {
     const { corojs, node18 } = row.results;
     if (corojs.pass !== node18.pass || corojs.crash) {
-      console.log(`${corojs.pass ? 'PASS' : corojs.crash ? 'CRASH' : 'FAIL'} corojs / ${node18.pass ? 'PASS' : 'FAIL'} node18  ${row.name}`);
+      console.log(
+        `${corojs.pass ? 'PASS' : corojs.crash ? 'CRASH' : 'FAIL'} corojs / ${node18.pass ? 'PASS' : 'FAIL'} node18  ${row.name}`,
+      );
       if (!corojs.pass) console.log(`    ${corojs.why}`);
     }
   }
   const s = summarise(rows);
-  console.log(JSON.stringify({ ...s, corojsCrashes: s.corojsCrashes.length, regressions: s.regressions.length, node18Ran }));
+  console.log(
+    JSON.stringify({ ...s, corojsCrashes: s.corojsCrashes.length, regressions: s.regressions.length, node18Ran }),
+  );
 }

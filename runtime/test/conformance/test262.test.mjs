@@ -4,12 +4,25 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import {
-  COROJS, NODE18, TEST262, classify, compareWithNode18, prepareSuite, readFrontMatter, summarise,
+  COROJS,
+  NODE18,
+  TEST262,
+  classify,
+  compareWithNode18,
+  prepareSuite,
+  readFrontMatter,
+  summarise,
 } from './test262-runner.mjs';
 
 test('the runner reads front matter and tells a pass from a failure and a crash', () => {
-  const meta = readFrontMatter('/*---\nnegative:\n  phase: parse\n  type: SyntaxError\nflags: [module, async]\nincludes: [a.js, b.js]\n---*/');
-  assert.deepEqual(meta, { flags: ['module', 'async'], includes: ['a.js', 'b.js'], negative: { phase: 'parse', type: 'SyntaxError' } });
+  const meta = readFrontMatter(
+    '/*---\nnegative:\n  phase: parse\n  type: SyntaxError\nflags: [module, async]\nincludes: [a.js, b.js]\n---*/',
+  );
+  assert.deepEqual(meta, {
+    flags: ['module', 'async'],
+    includes: ['a.js', 'b.js'],
+    negative: { phase: 'parse', type: 'SyntaxError' },
+  });
   const ok = { code: 0, signal: null, stdout: '', stderr: '', timedOut: false };
   const negative = { negative: { phase: 'parse', type: 'SyntaxError' } };
   assert.equal(classify({}, ok).pass, true);
@@ -24,7 +37,11 @@ test('the runner reads front matter and tells a pass from a failure and a crash'
 });
 
 test('test262 module folders: no test Node 18 passes fails on CoroJS, and none crashes CoroJS', async (t) => {
-  for (const [what, path] of [['the test262 copy', TEST262], ['build/corojs', COROJS], ['build/node18-same-v8', NODE18]]) {
+  for (const [what, path] of [
+    ['the test262 copy', TEST262],
+    ['build/corojs', COROJS],
+    ['build/node18-same-v8', NODE18],
+  ]) {
     if (!existsSync(path)) {
       t.skip(`${what} is missing (${path})`);
       return;
@@ -34,9 +51,11 @@ test('test262 module folders: no test Node 18 passes fails on CoroJS, and none c
   try {
     const { rows, node18Ran } = await compareWithNode18(root, tests);
     const s = summarise(rows);
-    t.diagnostic(`${s.total} tests: CoroJS passes ${s.corojsPass}, Node 18 (same V8) passes ${s.node18Pass} ` +
-      `(Node run now for ${node18Ran}, the rest from build/test262-node18-outcomes.json); ` +
-      `CoroJS crashes ${s.corojsCrashes.length}`);
+    t.diagnostic(
+      `${s.total} tests: CoroJS passes ${s.corojsPass}, Node 18 (same V8) passes ${s.node18Pass} ` +
+        `(Node run now for ${node18Ran}, the rest from build/test262-node18-outcomes.json); ` +
+        `CoroJS crashes ${s.corojsCrashes.length}`,
+    );
     const why = (name) => `${name}: ${rows.find((r) => r.name === name).results.corojs.why}`;
     assert.deepEqual(s.corojsCrashes.map(why), [], 'tests that crash CoroJS');
     assert.deepEqual(s.regressions.map(why), [], 'tests Node 18 passes and CoroJS fails');

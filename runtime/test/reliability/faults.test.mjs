@@ -14,7 +14,8 @@ import { startServer } from '../behaviour/corojs-server.mjs';
 
 test('RLIMIT_FSIZE: a write past the limit is EFBIG, and writing works again once the file is smaller', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'corojs-fsize-'));
-  const r = await runSource(`
+  const r = await runSource(
+    `
     const path = ${JSON.stringify(join(dir, 'big.bin'))};
     const chunk = new Uint8Array(16384).fill(7);
     let written = 0, code = null;
@@ -23,7 +24,8 @@ test('RLIMIT_FSIZE: a write past the limit is EFBIG, and writing works again onc
     f.close();
     fs.writeFile(path, 'small again');
     console.log(JSON.stringify({ code, written, after: fs.readFile(path) }));`,
-  { shell: 'ulimit -f 256' }); // 256 KiB
+    { shell: 'ulimit -f 256' },
+  ); // 256 KiB
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.code, 'EFBIG');
@@ -81,17 +83,30 @@ test('permission denied: EACCES as an unprivileged user, then the open succeeds 
   const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', COROJS, ...BACKEND_ARGS, script]);
   let stdout = '';
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const exited = new Promise((resolve) => child.on('close', resolve));
-  await new Promise((resolve) => child.stdout.on('data', (d) => { stdout += d; if (stdout.includes('denied')) resolve(); }).on('end', resolve));
-  if (/error while loading|Permission denied.*corojs/.test(stderr)) { t.skip('the binary is not reachable as nobody'); return; }
+  await new Promise((resolve) =>
+    child.stdout
+      .on('data', (d) => {
+        stdout += d;
+        if (stdout.includes('denied')) resolve();
+      })
+      .on('end', resolve),
+  );
+  if (/error while loading|Permission denied.*corojs/.test(stderr)) {
+    t.skip('the binary is not reachable as nobody');
+    return;
+  }
   chmodSync(file, 0o644);
   assert.equal(await exited, 0, stderr);
   assert.deepEqual(stdout.trim().split('\n'), ['denied EACCES open', 'opened open sesame']);
 });
 
 test('descriptors exhausted: files and sockets fail with EMFILE, and work again after closing', async () => {
-  const r = await runSource(`
+  const r = await runSource(
+    `
     const held = [];
     const codes = {};
     try { for (;;) held.push(fs.open(${JSON.stringify(COROJS)}, 'r')); } catch (e) { codes.file = e.code; }
@@ -104,38 +119,56 @@ test('descriptors exhausted: files and sockets fail with EMFILE, and work again 
     const f = fs.open(${JSON.stringify(COROJS)}, 'r');
     codes.held = held.length > 10;
     f.close(); s.close(); server.close();
-    console.log(JSON.stringify(codes));`, { shell: 'ulimit -n 64' });
+    console.log(JSON.stringify(codes));`,
+    { shell: 'ulimit -n 64' },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { file: 'EMFILE', socket: 'EMFILE', held: true });
 });
 
-test('a server out of descriptors sheds connections, then serves again when they close', { timeout: 60000 }, async () => {
-  const server = await startServer(`
+test(
+  'a server out of descriptors sheds connections, then serves again when they close',
+  { timeout: 60000 },
+  async () => {
+    const server = await startServer(
+      `
     const server = net.createServer((s) => { for (let d; (d = s.read()) !== null;) s.write(d); });
     Fiber.run(() => server.listen(0, '127.0.0.1'));
-    console.log(JSON.stringify(server.address()));`, { shell: 'ulimit -n 48' });
-  const { port } = server.info;
-  try {
-    // 100 clients against a 48-descriptor server: some are held, the rest shed (closed or never answered).
-    const flood = await Promise.all(Array.from({ length: 100 }, () => new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.on('error', () => resolve(s));
-      s.on('connect', () => resolve(s));
-    })));
-    await new Promise((r) => setTimeout(r, 500));
-    for (const s of flood) s.destroy();
-    await new Promise((r) => setTimeout(r, 500));
-    for (let i = 0; i < 5; i++) {
-      const reply = await new Promise((resolve, reject) => {
-        const s = net.connect(port, '127.0.0.1', () => s.write(`ping ${i}`));
-        s.setTimeout(5000, () => reject(new Error('no echo after the flood')));
-        s.on('data', (d) => { resolve(String(d)); s.destroy(); });
-        s.on('error', reject);
-      });
-      assert.equal(reply, `ping ${i}`);
+    console.log(JSON.stringify(server.address()));`,
+      { shell: 'ulimit -n 48' },
+    );
+    const { port } = server.info;
+    try {
+      // 100 clients against a 48-descriptor server: some are held, the rest shed (closed or never answered).
+      const flood = await Promise.all(
+        Array.from(
+          { length: 100 },
+          () =>
+            new Promise((resolve) => {
+              const s = net.connect(port, '127.0.0.1');
+              s.on('error', () => resolve(s));
+              s.on('connect', () => resolve(s));
+            }),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      for (const s of flood) s.destroy();
+      await new Promise((r) => setTimeout(r, 500));
+      for (let i = 0; i < 5; i++) {
+        const reply = await new Promise((resolve, reject) => {
+          const s = net.connect(port, '127.0.0.1', () => s.write(`ping ${i}`));
+          s.setTimeout(5000, () => reject(new Error('no echo after the flood')));
+          s.on('data', (d) => {
+            resolve(String(d));
+            s.destroy();
+          });
+          s.on('error', reject);
+        });
+        assert.equal(reply, `ping ${i}`);
+      }
+      assert.equal(server.proc.exitCode, null, server.output().stderr);
+    } finally {
+      await server.stop();
     }
-    assert.equal(server.proc.exitCode, null, server.output().stderr);
-  } finally {
-    await server.stop();
-  }
-});
+  },
+);

@@ -36,7 +36,7 @@ async function serverState(port, pid) {
 // One connection: sends a message of random length (multi-byte characters included) in two pieces, checks
 // the echo byte for byte, closes.
 function echoOnce(port, n) {
-  const message = Buffer.from(`${n}:` + 'é中x'.repeat(1 + (n * 7919) % 900) + '\n');
+  const message = Buffer.from(`${n}:` + 'é中x'.repeat(1 + ((n * 7919) % 900)) + '\n');
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => {
       const cut = 1 + (n % (message.length - 1));
@@ -53,49 +53,58 @@ function echoOnce(port, n) {
     });
     socket.on('close', () => {
       const echoed = Buffer.concat(got);
-      if (!echoed.equals(message)) reject(new Error(`connection ${n}: ${echoed.length} bytes echoed of ${message.length}, or wrong bytes`));
+      if (!echoed.equals(message))
+        reject(new Error(`connection ${n}: ${echoed.length} bytes echoed of ${message.length}, or wrong bytes`));
       else resolve(message.length);
     });
     socket.on('error', reject);
   });
 }
 
-test(`soak: >= ${MIN_CONNECTIONS} connections in waves for ${SOAK_SECONDS}s, then back to the starting level`, { timeout: (SOAK_SECONDS + 300) * 1000 }, async () => {
-  const source = readFileSync(new URL('../behaviour/fixtures/echo-server.mjs', import.meta.url), 'utf8');
-  const server = await startServer(source, { shell: 'ulimit -n 4096', runtimeArgs: ['--v8-flags=--expose-gc'] });
-  const { port } = server.info;
-  const pid = server.proc.pid;
-  try {
-    let connections = 0;
-    let bytes = 0;
-    const wave = async () => {
-      const sizes = await Promise.all(Array.from({ length: WAVE }, (_, i) => echoOnce(port, connections + i)));
-      connections += WAVE;
-      bytes += sizes.reduce((a, b) => a + b, 0);
-      if ((connections / WAVE) % GC_EVERY_WAVES === 0) await ask(port, '?gc');
-    };
-    while (connections < WARM_UP) await wave();
-    await new Promise((r) => setTimeout(r, 200));
-    const start = await serverState(port, pid);
-    const deadline = Date.now() + SOAK_SECONDS * 1000;
-    const warmed = connections;
-    while (connections - warmed < MIN_CONNECTIONS || Date.now() < deadline) await wave();
-    await new Promise((r) => setTimeout(r, 500));
-    const end = await serverState(port, pid);
-    const report = `after ${connections} connections, ${bytes} bytes echoed: start ${JSON.stringify(start)}, end ${JSON.stringify(end)}`;
-    console.log(report);
-    assert.equal(end.handles, start.handles, report);
-    assert.equal(end.live, start.live, report);
-    assert.equal(end.fds, start.fds, report);
-    if (process.env.SOAK_RSS_BOUND !== 'off') assert.ok(end.rssBytes <= start.rssBytes + RSS_BOUND_BYTES, report);
-    assert.equal(server.proc.exitCode, null, server.output().stderr);
-  } finally {
-    await server.stop();
-  }
-});
+test(
+  `soak: >= ${MIN_CONNECTIONS} connections in waves for ${SOAK_SECONDS}s, then back to the starting level`,
+  { timeout: (SOAK_SECONDS + 300) * 1000 },
+  async () => {
+    const source = readFileSync(new URL('../behaviour/fixtures/echo-server.mjs', import.meta.url), 'utf8');
+    const server = await startServer(source, { shell: 'ulimit -n 4096', runtimeArgs: ['--v8-flags=--expose-gc'] });
+    const { port } = server.info;
+    const pid = server.proc.pid;
+    try {
+      let connections = 0;
+      let bytes = 0;
+      const wave = async () => {
+        const sizes = await Promise.all(Array.from({ length: WAVE }, (_, i) => echoOnce(port, connections + i)));
+        connections += WAVE;
+        bytes += sizes.reduce((a, b) => a + b, 0);
+        if ((connections / WAVE) % GC_EVERY_WAVES === 0) await ask(port, '?gc');
+      };
+      while (connections < WARM_UP) await wave();
+      await new Promise((r) => setTimeout(r, 200));
+      const start = await serverState(port, pid);
+      const deadline = Date.now() + SOAK_SECONDS * 1000;
+      const warmed = connections;
+      while (connections - warmed < MIN_CONNECTIONS || Date.now() < deadline) await wave();
+      await new Promise((r) => setTimeout(r, 500));
+      const end = await serverState(port, pid);
+      const report = `after ${connections} connections, ${bytes} bytes echoed: start ${JSON.stringify(start)}, end ${JSON.stringify(end)}`;
+      console.log(report);
+      assert.equal(end.handles, start.handles, report);
+      assert.equal(end.live, start.live, report);
+      assert.equal(end.fds, start.fds, report);
+      if (process.env.SOAK_RSS_BOUND !== 'off') assert.ok(end.rssBytes <= start.rssBytes + RSS_BOUND_BYTES, report);
+      assert.equal(server.proc.exitCode, null, server.output().stderr);
+    } finally {
+      await server.stop();
+    }
+  },
+);
 
-test('stack overflow in 1,000 fibers at once: each gets a RangeError, the process lives', { timeout: 300000 }, async () => {
-  const r = await runSource(`
+test(
+  'stack overflow in 1,000 fibers at once: each gets a RangeError, the process lives',
+  { timeout: 300000 },
+  async () => {
+    const r = await runSource(
+      `
     function down(n) { return down(n + 1) + 1; }
     let caught = 0, ended = 0;
     for (let i = 0; i < 1000; i++) {
@@ -107,7 +116,10 @@ test('stack overflow in 1,000 fibers at once: each gets a RangeError, the proces
     }
     const alive = Fiber.stats().live;
     while (ended < 1000) Fiber.sleep(10);
-    console.log(JSON.stringify({ alive, caught, live: Fiber.stats().live }));`, { timeoutMs: 280000 });
-  assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), { alive: 1001, caught: 1000, live: 1 });
-});
+    console.log(JSON.stringify({ alive, caught, live: Fiber.stats().live }));`,
+      { timeoutMs: 280000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { alive: 1001, caught: 1000, live: 1 });
+  },
+);
