@@ -2,8 +2,9 @@
 import type { StackSweepPoint } from '../results/schema.js';
 
 export const FIXED_STACK_BYTES = 1024 * 1024;
-// The stated recursion requirement: a fiber must recurse about as deep as code written for Node's default main
-// stack (~984 KiB) expects; 10,000 frames of a trivial function is below what Node allows (~11k-14k).
+// The recursion requirement when Node's own depth cannot be measured in the run (stack-sweep.ts measures it:
+// Node 20 on its default ~984 KiB main stack, the same trivial function): a fiber must recurse about as deep
+// as code written for Node expects; 10,000 frames is below what Node allows (~11k-14k).
 export const REQUIRED_RECURSION_DEPTH = 10000;
 // RSS per fiber "grows with the reserved size" when the largest stack costs this much more than the smallest.
 const GROWTH_BYTES = 4096;

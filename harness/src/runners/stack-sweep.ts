@@ -1,10 +1,13 @@
 // stack-sweep: CoroJS with --fiber-stack-size from 64 KiB to 8 MiB, per fiber backend (workloads/stack-sweep.mjs,
 // pinned to the server CPU): deepest recursion before the catchable RangeError, a TLS handshake inside fibers,
 // RSS per idle fiber, spawn+join rate. The conclusion on the fixed 1 MiB stack is derived from the points.
+import path from 'node:path';
+import type { LabConfig } from '../lab-config.js';
 import { failureReason, parseJsonLines, runPinned } from '../process/run-command.js';
 import { perUnitBytes } from '../recorders/proc-sampler.js';
 import { median } from '../results/aggregate.js';
 import { targetOf, type StackSweepPoint } from '../results/schema.js';
+import { runtimePaths } from '../runtimes.js';
 import { FIBER_BACKENDS, fiberTargets, targetArgv } from '../targets.js';
 import { ensureFiberCerts } from './fiber-certs.js';
 import { REQUIRED_RECURSION_DEPTH, stackVerdict, type SweepPoint } from './stack-conclusion.js';
@@ -66,6 +69,24 @@ export function parseStackProbe(stdout: string, stackSizeBytes: number, backend:
   return point;
 }
 
+// The recursion a fiber must reach: Node 20's depth on its default stack with the same function, measured in
+// this run (median of three; baselines/recursion-depth.ts), or the stated REQUIRED_RECURSION_DEPTH with the
+// reason when Node cannot be run.
+async function requiredDepth(config: LabConfig): Promise<{ depth: number; source: string }> {
+  const program = path.join(config.root, 'build/ts/baselines/recursion-depth.js');
+  const depths: number[] = [];
+  let why = '';
+  for (let i = 0; i < 3; i++) {
+    const run = await runPinned([runtimePaths(config.root).node20, program], config, 30000);
+    const result = parseJsonLines(run.stdout, 'RESULT ')[0];
+    if (run.code === 0 && result?.range_error === true && Number(result.depth) > 0) depths.push(Number(result.depth));
+    else why = failureReason(run);
+  }
+  if (!depths.length)
+    return { depth: REQUIRED_RECURSION_DEPTH, source: `stated (Node 20's depth not measured: ${why})` };
+  return { depth: Math.round(median(depths)), source: "Node 20's depth on its default stack, measured in this run" };
+}
+
 export const stackSweep: Workload = {
   ...STACK_SWEEP,
   steps: () => STACK_SIZES.length * FIBER_BACKENDS.length,
@@ -74,6 +95,8 @@ export const stackSweep: Workload = {
     for (const note of notes) progress.note(`stack-sweep: ${note}`);
     const certDir = await ensureFiberCerts(config);
     const spawnSamples = Math.max(3, config.repetitions);
+    const required = await requiredDepth(config);
+    into.conclusions.stack_required_recursion = `${required.depth} frames: ${required.source}`;
     for (const target of targets) {
       const points: SweepPoint[] = [];
       for (const size of STACK_SIZES) {
@@ -94,10 +117,10 @@ export const stackSweep: Workload = {
         points.push(point);
         into.stack.push(point);
       }
-      const verdict = stackVerdict(points);
+      const verdict = stackVerdict(points, required.depth);
       const key = target.backend === 'thread' ? 'stack_1mib' : `stack_1mib_${target.backend}`;
       into.conclusions[key] =
-        `[${target.backend} backend, requirement: recursion >= ${REQUIRED_RECURSION_DEPTH}] ${verdict.text}`;
+        `[${target.backend} backend, requirement: recursion >= ${required.depth} (${required.source})] ${verdict.text}`;
     }
   },
 };
