@@ -9,7 +9,7 @@ import { FIBER_BACKENDS } from './targets.js';
 export const USAGE = `usage: npm run lab -- [--quick] [--only a,b | --skip a,b] [--out FILE] [--repetitions N] [--duration S] [--ab REV]
                           [--fiber-backends LIST] [--targets LIST]
 
-  --quick           the short suite (under 10 minutes): fewer variants, shorter runs
+  --quick           the short suite: fewer variants, shorter runs (README gives its measured time)
   --only LIST       comma-separated workloads (below): ${WORKLOAD_NAMES.join(', ')}
   --skip LIST       every workload but these
   --out FILE        result file (default results/latest.json)
