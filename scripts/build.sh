@@ -11,7 +11,9 @@ if [ -f harness/native/CMakeLists.txt ] && [ "$BUILD_DIR" = build ]; then
 fi
 npx tsc -p tsconfig.json
 # The Go twins (the lab's go target): standard library only, offline, with Debian's golang-go (scripts/setup.sh).
-if command -v go >/dev/null && [ "$BUILD_DIR" = build ]; then
+if [ "$BUILD_DIR" != build ]; then
+  :  # a sanitizer or A/B build: the lab's Go twins come from the main build
+elif command -v go >/dev/null; then
   mkdir -p build/go
   (cd baselines/go && GOCACHE="$PWD/../../build/go-cache" GOPROXY=off GOFLAGS= go build -trimpath -o ../../build/go/ ./...)
 else
