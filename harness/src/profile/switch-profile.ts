@@ -1,6 +1,7 @@
 // The switch profile's result file (results/switch-profile.json, written by switch-profile-cli.ts) and the
 // table docs/ARCHITECTURE.md shows from it (written by `npm run report`, checked by a test).
 import { readFileSync } from 'node:fs';
+import { betweenMarkers } from '../report/markers.js';
 
 export interface SwitchProfile {
   kind: 'switch-profile';
@@ -48,8 +49,11 @@ export function switchProfileTable(profile: SwitchProfile): string {
 
 // `text` with the table between its markers replaced; throws when the markers are missing.
 export function withSwitchProfileTable(text: string, profile: SwitchProfile): string {
-  const begin = text.indexOf(PROFILE_BEGIN);
-  const end = text.indexOf(PROFILE_END);
-  if (begin < 0 || end < begin) throw new Error('docs/ARCHITECTURE.md has no switch-profile markers');
-  return `${text.slice(0, begin + PROFILE_BEGIN.length)}\n${switchProfileTable(profile)}\n${text.slice(end)}`;
+  return betweenMarkers(
+    text,
+    PROFILE_BEGIN,
+    PROFILE_END,
+    switchProfileTable(profile),
+    'docs/ARCHITECTURE.md has no switch-profile',
+  );
 }

@@ -1,6 +1,7 @@
 // docs/ARCHITECTURE.md's switch-ladder table, written by `npm run report` from results/reference.json (between
 // the markers below; a test checks it), so the fiber decision's figures are the lab's, not typed by hand.
 import type { ResultFile } from '../results/schema.js';
+import { betweenMarkers } from './markers.js';
 
 export const LADDER_BEGIN =
   '<!-- switch-ladder: written by `npm run report` from results/reference.json; do not edit -->';
@@ -37,8 +38,5 @@ export function ladderTable(file: ResultFile): string {
 }
 
 export function withLadderTable(text: string, file: ResultFile): string {
-  const begin = text.indexOf(LADDER_BEGIN);
-  const end = text.indexOf(LADDER_END);
-  if (begin < 0 || end < begin) throw new Error('docs/ARCHITECTURE.md has no switch-ladder markers');
-  return `${text.slice(0, begin + LADDER_BEGIN.length)}\n${ladderTable(file)}\n${text.slice(end)}`;
+  return betweenMarkers(text, LADDER_BEGIN, LADDER_END, ladderTable(file), 'docs/ARCHITECTURE.md has no switch-ladder');
 }

@@ -1,5 +1,6 @@
 // The README's results table, written from a result file (`npm run report`), so no figure in the README is
 // typed by hand: it sits between the two markers below and a test checks it against results/reference.json.
+import { betweenMarkers } from './markers.js';
 import { FIBER_BACKENDS, targetLabel, type ResultFile, type TargetId, type WorkloadResult } from '../results/schema.js';
 import { PEERS } from '../runtimes.js';
 
@@ -147,9 +148,5 @@ export function readmeTable(file: ResultFile): string {
 
 // `readme` with the text between the markers replaced by the table for `file`; throws without markers.
 export function withTable(readme: string, file: ResultFile): string {
-  const begin = readme.indexOf(BEGIN_MARKER);
-  const end = readme.indexOf(END_MARKER);
-  if (begin < 0 || end < begin)
-    throw new Error(`README has no results-table markers (${BEGIN_MARKER} ... ${END_MARKER})`);
-  return `${readme.slice(0, begin + BEGIN_MARKER.length)}\n${readmeTable(file)}\n${readme.slice(end)}`;
+  return betweenMarkers(readme, BEGIN_MARKER, END_MARKER, readmeTable(file), 'README has no results-table');
 }
