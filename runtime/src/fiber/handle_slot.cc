@@ -36,6 +36,9 @@ std::unordered_map<char*, Slot>& Slots() {
   return *slots;
 }
 
+// Where `fiber`'s slot starts: kHeadRoom below the end of its stack, which is where its stack begins.
+char* SlotOf(const Fiber* fiber) { return static_cast<char*>(fiber->stack->low()) + fiber->stack->size() - kHeadRoom; }
+
 bool AtSlotOffset(const void* p) {
   return (reinterpret_cast<uintptr_t>(p) & (PageSize() - 1)) == PageSize() - kHeadRoom;
 }
@@ -58,14 +61,14 @@ bool LocateHandleScopeExtend(std::string* why_not) {
 }
 
 char* CarveHandleSlot(Fiber* fiber) {
-  char* slot = static_cast<char*>(fiber->stack->low()) + fiber->stack->size() - kHeadRoom;
+  char* slot = SlotOf(fiber);
   std::lock_guard<std::mutex> lock(mutex);
   Slots()[slot] = {fiber, false};
   return slot;
 }
 
 bool ReleaseHandleSlot(Fiber* fiber) {
-  char* slot = static_cast<char*>(fiber->stack->low()) + fiber->stack->size() - kHeadRoom;
+  char* slot = SlotOf(fiber);
   std::lock_guard<std::mutex> lock(mutex);
   auto it = Slots().find(slot);
   if (it == Slots().end()) return true;
@@ -81,7 +84,7 @@ void* TakeHandleSlot(size_t bytes, const void* caller) {
   if (!pthread_equal(pthread_self(), js_thread)) return nullptr;
   Fiber* fiber = Current();
   if (fiber == nullptr || !fiber->stack) return nullptr;
-  char* slot = static_cast<char*>(fiber->stack->low()) + fiber->stack->size() - kHeadRoom;
+  char* slot = SlotOf(fiber);
   char* frame = static_cast<char*>(__builtin_frame_address(0));
   if (frame < fiber->stack->low() || frame >= slot) return nullptr;  // not running on that fiber's stack
   std::lock_guard<std::mutex> lock(mutex);
