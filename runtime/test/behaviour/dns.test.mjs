@@ -1,66 +1,24 @@
 // dns: dns.resolve against a real dnsmasq started on a free loopback port with known records.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { startDnsmasq as startLabDnsmasq } from '../../../build/ts/harness/src/process/dnsmasq.js';
 import { runSource } from './run-corojs.mjs';
 
-async function freeUdpPort() {
-  const socket = dgram.createSocket('udp4');
-  socket.bind(0, '127.0.0.1');
-  await once(socket, 'listening');
-  const { port } = socket.address();
-  socket.close();
-  return port;
-}
-
-// dnsmasq also binds TCP on the port, which another process may hold: try a few free UDP ports.
-async function startDnsmasq(attempts = 5) {
-  for (let i = 1; ; i++) {
-    try {
-      return await startDnsmasqOnce();
-    } catch (error) {
-      if (i >= attempts || !/Address already in use/.test(error.message)) throw error;
-    }
-  }
-}
-
-async function startDnsmasqOnce() {
-  const port = await freeUdpPort();
-  const proc = spawn(
-    '/usr/sbin/dnsmasq',
-    [
-      '--no-daemon',
-      '--no-resolv',
-      '--no-hosts',
-      '--conf-file=/dev/null',
-      `--port=${port}`,
-      '--listen-address=127.0.0.1',
-      '--bind-interfaces',
-      '--local=/lab.test/',
-      '--host-record=web.lab.test,10.0.0.7,fd00::7',
-      '--cname=www.lab.test,web.lab.test',
-      '--mx-host=lab.test,mail.lab.test,10',
-      '--mx-host=lab.test,backup.lab.test,20',
-      '--txt-record=lab.test,v=spf1 -all,second chunk',
-      '--srv-host=_http._tcp.lab.test,web.lab.test,8080,1,5',
-      '--ptr-record=7.0.0.10.in-addr.arpa,web.lab.test',
-      '--caa-record=lab.test,0,issue,ca.lab.test',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  proc.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const deadline = Date.now() + 5000;
-  while (!/started/.test(stderr) && proc.exitCode === null && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 20));
-  if (!/started/.test(stderr)) proc.kill('SIGKILL');
-  assert.match(stderr, /started/, `dnsmasq did not start: ${stderr}`);
-  return { port, stop: () => proc.kill('SIGKILL') };
-}
+// The lab's dnsmasq starter: a port below the ephemeral range (free for UDP and TCP), retried if taken.
+const startDnsmasq = () =>
+  startLabDnsmasq([
+    '--local=/lab.test/',
+    '--host-record=web.lab.test,10.0.0.7,fd00::7',
+    '--cname=www.lab.test,web.lab.test',
+    '--mx-host=lab.test,mail.lab.test,10',
+    '--mx-host=lab.test,backup.lab.test,20',
+    '--txt-record=lab.test,v=spf1 -all,second chunk',
+    '--srv-host=_http._tcp.lab.test,web.lab.test,8080,1,5',
+    '--ptr-record=7.0.0.10.in-addr.arpa,web.lab.test',
+    '--caa-record=lab.test,0,issue,ca.lab.test',
+  ]);
 
 test('dns.resolve returns every record type in the spec shape from a real DNS server', async () => {
   const server = await startDnsmasq();
