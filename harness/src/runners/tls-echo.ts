@@ -2,11 +2,11 @@
 // long-lived connections and full handshakes (connect, handshake, one echo, close; no resumption), each closed
 // loop and on the open-loop ladder. The client alternates the two server names and verifies each certificate
 // against the run's CA and the name asked, so a wrong SNI choice is a failed (invalid) run, never a silent one.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabConfig } from '../lab-config.js';
-import { measureLoad } from './load-point.js';
+import { selfSignedCert } from '../process/self-signed-cert.js';
+import { loadVariant } from './load-point.js';
 import { serverWorkload, type ServerWorkloadSpec, type VariantSpec } from './server-grid.js';
 import { concurrencyOf, type WorkloadDeclaration } from './workload.js';
 
@@ -22,34 +22,10 @@ export const TLS_ECHO = {
   parameters: { message_bytes: { 'steady-64B': 64, 'steady-16KiB': 16384, handshake: 64 } },
 } satisfies WorkloadDeclaration;
 
-// Two self-signed certificates made with the openssl CLI in the run's workDir; returns the directory.
-export function ensureTlsEchoCerts(config: LabConfig): string {
+// Two self-signed certificates in the run's workDir; returns the directory.
+export function ensureTlsEchoCerts(config: Pick<LabConfig, 'workDir'>): string {
   const dir = path.join(config.workDir, 'tls-echo-certs');
-  mkdirSync(dir, { recursive: true });
-  for (const name of TLS_NAMES) {
-    if (existsSync(path.join(dir, `${name}.crt`))) continue;
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${name}`,
-        '-addext',
-        `subjectAltName=DNS:${name}`,
-        '-keyout',
-        path.join(dir, `${name}.key`),
-        '-out',
-        path.join(dir, `${name}.crt`),
-      ],
-      { stdio: 'ignore' },
-    );
-  }
+  for (const name of TLS_NAMES) selfSignedCert(dir, name);
   return dir;
 }
 
@@ -57,34 +33,15 @@ export function tlsEchoSpec(config: LabConfig): ServerWorkloadSpec {
   const certDir = ensureTlsEchoCerts(config);
   const ca = TLS_NAMES.map((name) => readFileSync(path.join(certDir, `${name}.crt`), 'utf8')).join('');
   const tls = { ca, servernames: TLS_NAMES };
-  const variants: VariantSpec[] = TLS_ECHO.variants.map((variant) => {
-    const connections = concurrencyOf(TLS_ECHO, variant);
-    const messageSize = TLS_ECHO.parameters.message_bytes[variant as keyof typeof TLS_ECHO.parameters.message_bytes];
-    const pattern = variant === 'handshake' ? 'handshake' : 'steady';
-    return {
-      variant,
-      connections,
-      modes: ['closed', 'open'],
-      measure: (server, mode, ratePerS) =>
-        measureLoad(
-          {
-            kind: 'echo',
-            host: '127.0.0.1',
-            transport: 'tls',
-            tls,
-            pattern,
-            connections,
-            messageSize,
-            warmupS: config.warmupS,
-            durationS: config.durationS,
-          },
-          server,
-          mode,
-          config,
-          ratePerS,
-        ),
-    };
-  });
+  const variants: VariantSpec[] = TLS_ECHO.variants.map((variant) =>
+    loadVariant(config, variant, concurrencyOf(TLS_ECHO, variant), ['closed', 'open'], {
+      kind: 'echo',
+      transport: 'tls',
+      tls,
+      pattern: variant === 'handshake' ? 'handshake' : 'steady',
+      messageSize: TLS_ECHO.parameters.message_bytes[variant as keyof typeof TLS_ECHO.parameters.message_bytes],
+    }),
+  );
   return { name: TLS_ECHO.name, serverArgs: { cert_dir: certDir, names: TLS_NAMES.join(',') }, variants };
 }
 

@@ -3,7 +3,7 @@
 // process.stdout.write of bytes, console output as util.inspect/util.format print it, uncaught Symbols.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { selfSignedCert } from '../../../build/ts/harness/src/process/self-signed-cert.js';
 import { closeSync, mkdtempSync, openSync, ftruncateSync, readFileSync, rmSync } from 'node:fs';
 import { freemem, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,27 +206,7 @@ test('fs, net, console and process.stdout write a lone surrogate as U+FFFD, neve
 test('tls writes a lone surrogate as U+FFFD too', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'corojs-compat-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=a.test',
-        '-addext',
-        'subjectAltName=DNS:a.test',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        join(dir, 'c.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCert(dir, 'a.test');
   } catch (error) {
     t.skip(`openssl cannot make a test certificate: ${error.message}`);
     return;
@@ -234,7 +214,7 @@ test('tls writes a lone surrogate as U+FFFD too', async (t) => {
   const r = await runSource(`
     const dir = ${JSON.stringify(dir)};
     const server = tls.createServer({
-      certificateResolver: () => ({ key: fs.readFile(dir + '/k.pem'), cert: fs.readFile(dir + '/c.pem') }),
+      certificateResolver: () => ({ key: fs.readFile(dir + '/a.test.key'), cert: fs.readFile(dir + '/a.test.crt') }),
     }, (socket) => {
       const got = [];
       for (let b; (b = socket.readBytes()) !== null;) got.push(...b);
@@ -242,7 +222,7 @@ test('tls writes a lone surrogate as U+FFFD too', async (t) => {
       server.close();
     });
     Fiber.run(() => server.listen(0, '127.0.0.1'));
-    const client = tls.connect(server.address().port, '127.0.0.1', { servername: 'a.test', ca: fs.readFile(dir + '/c.pem') });
+    const client = tls.connect(server.address().port, '127.0.0.1', { servername: 'a.test', ca: fs.readFile(dir + '/a.test.crt') });
     client.write('x\\udbff');
     client.close();`);
   rmSync(dir, { recursive: true, force: true });

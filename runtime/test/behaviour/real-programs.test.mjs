@@ -2,7 +2,7 @@
 // the backend the suite runs on (scripts/test.sh runs it on each), behaves as written there or as Node 20.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { selfSignedCert } from '../../../build/ts/harness/src/process/self-signed-cert.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,37 +272,17 @@ test('timers as Node: clearTimeout keeps nothing alive, out-of-range delays clam
   );
 });
 
-// TLS: a certificate for a.test, made with the openssl CLI.
+// TLS: a certificate for a.test (a.test.key, a.test.crt), made with the openssl CLI.
 const dir = mkdtempSync(join(tmpdir(), 'corojs-mix-'));
-execFileSync(
-  'openssl',
-  [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=a.test',
-    '-addext',
-    'subjectAltName=DNS:a.test',
-    '-keyout',
-    join(dir, 'a.key'),
-    '-out',
-    join(dir, 'a.crt'),
-  ],
-  { stdio: 'ignore' },
-);
+selfSignedCert(dir, 'a.test');
 const tlsServer = `
   const dir = ${JSON.stringify(dir)};
   const server = tls.createServer({
-    certificateResolver(name) { Fiber.sleep(20); return { key: fs.readFile(dir + '/a.key'), cert: fs.readFile(dir + '/a.crt') }; },
+    certificateResolver(name) { Fiber.sleep(20); return { key: fs.readFile(dir + '/a.test.key'), cert: fs.readFile(dir + '/a.test.crt') }; },
   }, (s) => { for (let d; (d = s.read()) !== null;) s.write(d); });
   Fiber.run(() => server.listen(0, '127.0.0.1'));
   const port = server.address().port;
-  const ca = fs.readFile(dir + '/a.crt');`;
+  const ca = fs.readFile(dir + '/a.test.crt');`;
 
 test('tls: a blocking certificateResolver under concurrent handshakes; ca as string, bytes or array', async () => {
   const r = await runSource(

@@ -2,41 +2,20 @@
 // hostile handshakes (garbage, disconnects, a throwing resolver, bad PEM) with no leaked handle.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import tls from 'node:tls';
 import { once } from 'node:events';
+import { selfSignedCert } from '../../../build/ts/harness/src/process/self-signed-cert.js';
 import { startServer, ask } from './corojs-server.mjs';
 import { runSource } from './run-corojs.mjs';
 
-// Self-signed certificates for two names, made with the openssl CLI at test time.
+// Self-signed certificates for two names, made with the openssl CLI at test time (the lab's one recipe).
 const dir = mkdtempSync(join(tmpdir(), 'corojs-tls-'));
-for (const name of ['alpha.test', 'beta.test']) {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      `subjectAltName=DNS:${name}`,
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      join(dir, `${name}.crt`),
-    ],
-    { stdio: 'ignore' },
-  );
-}
+for (const name of ['alpha.test', 'beta.test']) selfSignedCert(dir, name);
 const pem = (name, kind) => readFileSync(join(dir, `${name}.${kind}`), 'utf8');
 
 const serverSource = `

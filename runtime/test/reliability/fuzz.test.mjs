@@ -4,11 +4,11 @@
 // A failure prints its seed; rerun with FUZZ_SEED=<seed> to reproduce it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { selfSignedCert } from '../../../build/ts/harness/src/process/self-signed-cert.js';
 import { runCorojs } from '../behaviour/run-corojs.mjs';
 
 const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/fuzz-primordials.mjs');
@@ -20,27 +20,9 @@ test(
   { timeout: 900000 },
   async () => {
     const sandbox = mkdtempSync(join(tmpdir(), 'corojs-fuzz-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=a.test',
-        '-keyout',
-        join(sandbox, 'key.pem'),
-        '-out',
-        join(sandbox, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCert(sandbox, 'a.test');
     const r = await runCorojs(FIXTURE, {
-      args: [String(SEED), String(CALLS), 'cert.pem', 'key.pem'],
+      args: [String(SEED), String(CALLS), 'a.test.crt', 'a.test.key'],
       cwd: sandbox,
       timeoutMs: 880000,
     });

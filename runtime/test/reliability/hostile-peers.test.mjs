@@ -4,7 +4,6 @@
 // may leak. Random bytes come from a seeded generator (HOSTILE_SEED), so a failure reproduces.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,6 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import { selfSignedCert } from '../../../build/ts/harness/src/process/self-signed-cert.js';
 import { ask, startServer } from '../behaviour/corojs-server.mjs';
 import { runSource } from '../behaviour/run-corojs.mjs';
 
@@ -74,30 +74,10 @@ test(
   { timeout: 120000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'corojs-hostile-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=good.test',
-        '-addext',
-        'subjectAltName=DNS:good.test',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCert(dir, 'good.test');
     const server = await startServer(`
-    const key = fs.readFile(${JSON.stringify(join(dir, 'key.pem'))});
-    const cert = fs.readFile(${JSON.stringify(join(dir, 'cert.pem'))});
+    const key = fs.readFile(${JSON.stringify(join(dir, 'good.test.key'))});
+    const cert = fs.readFile(${JSON.stringify(join(dir, 'good.test.crt'))});
     const server = tls.createServer({ certificateResolver: () => ({ key, cert }) }, (socket) => {
       for (let data; (data = socket.read()) !== null;) {
         if (data === '?handles\\n') { socket.write(JSON.stringify(__primordials.handles.count()) + '\\n'); continue; }
@@ -107,7 +87,7 @@ test(
     Fiber.run(() => server.listen(0, '127.0.0.1'));
     console.log(JSON.stringify(server.address()));`);
     const { port } = server.info;
-    const ca = readFileSync(join(dir, 'cert.pem'));
+    const ca = readFileSync(join(dir, 'good.test.crt'));
     const exchange = (message) =>
       new Promise((resolve, reject) => {
         const socket = tls.connect({ port, host: '127.0.0.1', servername: 'good.test', ca }, () =>
