@@ -26,6 +26,29 @@ export interface LoadFigures {
   throughputPerS?: number; // open loop: the answered rate over the window
 }
 
+// The figures every generator reports (the native one, wrk, autocannon), as loadInvalidReason reads them.
+export function generatorFigures(
+  generator: string,
+  r: {
+    completed: number;
+    errors: number;
+    mismatches: number;
+    cpuPct: number;
+    firstError?: string;
+    serverCpuPct?: number;
+  },
+): LoadFigures {
+  return {
+    generator,
+    completed: r.completed,
+    errors: r.errors,
+    mismatches: r.mismatches,
+    generatorCpuPct: r.cpuPct,
+    ...(r.firstError ? { firstError: r.firstError } : {}),
+    ...(r.serverCpuPct !== undefined ? { serverCpuPct: r.serverCpuPct } : {}),
+  };
+}
+
 const pct = (x: number): string => `${Math.round(x * 10) / 10}%`;
 
 export function loadInvalidReason(m: LoadFigures, mode: 'closed' | 'open'): string | undefined {

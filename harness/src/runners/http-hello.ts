@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { LabConfig } from '../lab-config.js';
 import type { HttpLoadConfig, HttpLoadResult } from '../loadgen/autocannon-cli.js';
 import { parseWrkOutput, wrkCheckScript } from '../loadgen/wrk-output.js';
-import { loadInvalidReason } from '../loadgen/validity.js';
+import { generatorFigures, loadInvalidReason } from '../loadgen/validity.js';
 import { lastJsonLine, runCommand } from '../process/run-command.js';
-import { measureLoad } from './load-point.js';
+import { loadVariant } from './load-point.js';
 import {
   serverWorkload,
   type Measured,
@@ -31,18 +31,7 @@ function verdict(result: HttpLoadResult, generator: string, serverCpuS?: number)
   if (result.serverCpuPct !== undefined) measured.serverCpuPct = result.serverCpuPct;
   if (serverCpuS !== undefined && result.completed > 0)
     measured.serverCpuUsPerOp = Math.round((serverCpuS * 1e8) / result.completed) / 100;
-  const why = loadInvalidReason(
-    {
-      generator,
-      completed: result.completed,
-      errors: result.errors,
-      mismatches: result.mismatches,
-      generatorCpuPct: result.cpuPct,
-      ...(result.firstError ? { firstError: result.firstError } : {}),
-      ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
-    },
-    'closed',
-  );
+  const why = loadInvalidReason(generatorFigures(generator, result), 'closed');
   if (why) measured.invalidReason = why;
   return measured;
 }
@@ -116,28 +105,12 @@ export function httpHelloSpec(config: LabConfig): ServerWorkloadSpec {
     serverPid: server.pid,
   });
   const all: VariantSpec[] = [
-    {
-      variant: 'native',
-      connections,
-      modes: ['closed', 'open'],
-      measure: (server, mode, ratePerS) =>
-        measureLoad(
-          {
-            kind: 'http',
-            host: '127.0.0.1',
-            transport: 'tcp',
-            pattern: 'steady',
-            connections,
-            messageSize: 0,
-            warmupS: config.warmupS,
-            durationS: config.durationS,
-          },
-          server,
-          mode,
-          config,
-          ratePerS,
-        ),
-    },
+    loadVariant(config, 'native', connections, ['closed', 'open'], {
+      kind: 'http',
+      transport: 'tcp',
+      pattern: 'steady',
+      messageSize: 0,
+    }),
     {
       variant: 'wrk',
       connections,

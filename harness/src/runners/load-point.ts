@@ -3,14 +3,40 @@
 import type { LabConfig } from '../lab-config.js';
 import type { LoadConfig } from '../loadgen/loadgen-protocol.js';
 import { runLoadgen } from '../loadgen/run-loadgen.js';
-import { loadInvalidReason, scheduleMissed } from '../loadgen/validity.js';
+import { generatorFigures, loadInvalidReason, scheduleMissed } from '../loadgen/validity.js';
 import type { LoadMode } from '../results/schema.js';
-import type { Measured, ServerHandle } from './server-grid.js';
+import type { Measured, ServerHandle, VariantSpec } from './server-grid.js';
 
 const QUICK_OPEN_DURATION_S = 1;
 const QUICK_OPEN_WARMUP_S = 0.3;
 
 export type LoadBase = Omit<LoadConfig, 'port' | 'mode' | 'ratePerS' | 'serverPid'>;
+
+// What a workload's variant chooses of the load; the host (loopback), connection count and windows are the run's.
+export type VariantLoad = Pick<LoadBase, 'kind' | 'transport' | 'pattern' | 'messageSize' | 'tls'>;
+
+// One variant of a server workload measured by the load generator in the given modes.
+export function loadVariant(
+  config: LabConfig,
+  variant: string,
+  connections: number,
+  modes: VariantSpec['modes'],
+  load: VariantLoad,
+): VariantSpec {
+  const base: LoadBase = {
+    ...load,
+    host: '127.0.0.1',
+    connections,
+    warmupS: config.warmupS,
+    durationS: config.durationS,
+  };
+  return {
+    variant,
+    connections,
+    modes,
+    measure: (server, mode, ratePerS) => measureLoad(base, server, mode, config, ratePerS),
+  };
+}
 
 export async function measureLoad(
   base: LoadBase,
@@ -38,13 +64,7 @@ export async function measureLoad(
   if (result.serverCpuPct !== undefined) measured.serverCpuPct = result.serverCpuPct;
   if (result.serverCpuUsPerOp !== undefined) measured.serverCpuUsPerOp = result.serverCpuUsPerOp;
   const loadFigures = {
-    generator: `${result.generator} generator`,
-    completed: result.completed,
-    errors: result.errors,
-    mismatches: result.mismatches,
-    generatorCpuPct: result.cpuPct,
-    ...(result.firstError ? { firstError: result.firstError } : {}),
-    ...(result.serverCpuPct !== undefined ? { serverCpuPct: result.serverCpuPct } : {}),
+    ...generatorFigures(`${result.generator} generator`, result),
     ...(result.lagP99Us !== undefined ? { lagP99Us: result.lagP99Us } : {}),
     ...(mode === 'open' && load.ratePerS ? { ratePerS: load.ratePerS, throughputPerS: result.throughputPerS } : {}),
   };

@@ -1,6 +1,6 @@
 // tcp-echo: messages of 64 B, 4 KiB and 64 KiB over 100 connections, closed loop and the open-loop ladder.
 import type { LabConfig } from '../lab-config.js';
-import { measureLoad } from './load-point.js';
+import { loadVariant } from './load-point.js';
 import { serverWorkload, type ServerWorkloadSpec, type VariantSpec } from './server-grid.js';
 import { concurrencyOf, variantsOf, type WorkloadDeclaration } from './workload.js';
 
@@ -17,31 +17,15 @@ export const TCP_ECHO = {
 } satisfies WorkloadDeclaration;
 
 export function tcpEchoSpec(config: LabConfig): ServerWorkloadSpec {
-  const variants: VariantSpec[] = variantsOf(TCP_ECHO, config.quick).map((variant) => {
-    const connections = concurrencyOf(TCP_ECHO, variant);
-    return {
+  const variants: VariantSpec[] = variantsOf(TCP_ECHO, config.quick).map((variant) =>
+    loadVariant(
+      config,
       variant,
-      connections,
-      modes: config.quick && !TCP_ECHO.parameters.quick_open_loop.includes(variant) ? ['closed'] : ['closed', 'open'],
-      measure: (server, mode, ratePerS) =>
-        measureLoad(
-          {
-            kind: 'echo',
-            host: '127.0.0.1',
-            transport: 'tcp',
-            pattern: 'steady',
-            connections,
-            messageSize: ECHO_SIZES[variant]!,
-            warmupS: config.warmupS,
-            durationS: config.durationS,
-          },
-          server,
-          mode,
-          config,
-          ratePerS,
-        ),
-    };
-  });
+      concurrencyOf(TCP_ECHO, variant),
+      config.quick && !TCP_ECHO.parameters.quick_open_loop.includes(variant) ? ['closed'] : ['closed', 'open'],
+      { kind: 'echo', transport: 'tcp', pattern: 'steady', messageSize: ECHO_SIZES[variant]! },
+    ),
+  );
   return { name: TCP_ECHO.name, serverArgs: {}, variants };
 }
 
