@@ -64,7 +64,7 @@ export async function startDnsmasq(
     const child = spawn(file!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     registerChild(child);
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const deadline = Date.now() + 5000;
     while (!/started/.test(stderr) && child.exitCode === null && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));

@@ -14,12 +14,12 @@ export async function startServer(source, { runtimeArgs = [], args = [], shell, 
   const proc = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  proc.stderr.on('data', (d) => {
+  proc.stderr.setEncoding('utf8').on('data', (d) => {
     stderr += d;
   });
   const info = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
-    proc.stdout.on('data', (d) => {
+    proc.stdout.setEncoding('utf8').on('data', (d) => {
       stdout += d;
       const line = stdout.split('\n')[0];
       if (stdout.includes('\n')) {
@@ -80,7 +80,7 @@ export async function ask(port, line) {
   const reply = await new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let data = '';
-    socket.on('data', (d) => {
+    socket.setEncoding('utf8').on('data', (d) => {
       data += d;
       if (data.includes('\n')) {
         socket.end();

@@ -37,10 +37,11 @@ export function runCorojs(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    // Decoded as a stream: a character split between two pipe reads must not become two U+FFFD.
+    child.stdout.setEncoding('utf8').on('data', (d) => {
       stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr.setEncoding('utf8').on('data', (d) => {
       stderr += d;
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -91,10 +91,10 @@ function run(binary, args, cwd, timeoutMs = TIMEOUT_MS) {
     const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    child.stdout.setEncoding('utf8').on('data', (d) => {
       stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr.setEncoding('utf8').on('data', (d) => {
       stderr += d;
     });
     let timedOut = false;

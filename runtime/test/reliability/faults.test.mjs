@@ -83,12 +83,13 @@ test('permission denied: EACCES as an unprivileged user, then the open succeeds 
   const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', COROJS, ...BACKEND_ARGS, script]);
   let stdout = '';
   let stderr = '';
-  child.stderr.on('data', (d) => {
+  child.stderr.setEncoding('utf8').on('data', (d) => {
     stderr += d;
   });
   const exited = new Promise((resolve) => child.on('close', resolve));
   await new Promise((resolve) =>
     child.stdout
+      .setEncoding('utf8')
       .on('data', (d) => {
         stdout += d;
         if (stdout.includes('denied')) resolve();
