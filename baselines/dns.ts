@@ -4,7 +4,7 @@
 // Usage: dns.js <server> <queries> <seconds> <concurrency> <expected> <peer_pid> (as workloads/dns.mjs)
 import { Resolver } from 'node:dns/promises';
 import { programArgs } from './program-args.js';
-import { canonical, cpuSeconds, peerCpuSeconds, rssBytes, workersFor, type TimedRun } from './self-timing.js';
+import { canonical, reportTimedVariant, workersFor, type TimedRun } from './self-timing.js';
 
 const {
   server,
@@ -29,25 +29,10 @@ function resolveFor(type: string, name: string, seconds: number, record: boolean
 
 for (const query of queries.split(',')) {
   const [type = 'A', name = 'localhost'] = query.split(':');
-  const seconds = Number(secondsArg);
-  const warm = await resolveFor(type, name, seconds / 5, false);
-  const cpu0 = await cpuSeconds();
-  const peer0 = await peerCpuSeconds(peerPid);
-  const t0 = process.hrtime.bigint();
-  const run = await resolveFor(type, name, seconds, true);
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(
-    'RESULT ' +
-      JSON.stringify({
-        variant: type,
-        ops: run.ops,
-        errors: warm.errors + run.errors,
-        first_error: warm.firstError ?? run.firstError,
-        seconds: elapsed,
-        latency_ns: [...run.counts],
-        cpu_pct: (((await cpuSeconds()) - cpu0) / elapsed) * 100,
-        peer_cpu_pct: (((await peerCpuSeconds(peerPid)) - peer0) / elapsed) * 100,
-        rss_bytes: await rssBytes(),
-      }),
+  await reportTimedVariant(
+    type,
+    Number(secondsArg),
+    (seconds, record) => resolveFor(type, name, seconds, record),
+    peerPid,
   );
 }

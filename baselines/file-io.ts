@@ -4,7 +4,7 @@
 // handle.read(length) does. The same RESULT lines. Usage: file-io.js <dir> <variants> <seconds> <concurrency>
 import { open } from 'node:fs/promises';
 import { programArgs } from './program-args.js';
-import { cpuSeconds, rssBytes, workersFor, type TimedRun } from './self-timing.js';
+import { reportTimedVariant, workersFor, type TimedRun } from './self-timing.js';
 
 const {
   dir,
@@ -83,23 +83,7 @@ for (const variant of variantList.split(',')) {
       await f.write(dataChunk(offset, Math.min(CHUNK, size - offset)));
     await f.close();
   }
-  const seconds = Number(secondsArg);
-  const warm = await loopFor(kind, size, chunk, seconds / 5, false);
-  const cpu0 = await cpuSeconds();
-  const t0 = process.hrtime.bigint();
-  const run = await loopFor(kind, size, chunk, seconds, true);
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(
-    'RESULT ' +
-      JSON.stringify({
-        variant,
-        ops: run.ops,
-        errors: warm.errors + run.errors,
-        first_error: warm.firstError ?? run.firstError,
-        seconds: elapsed,
-        latency_ns: [...run.counts],
-        cpu_pct: (((await cpuSeconds()) - cpu0) / elapsed) * 100,
-        rss_bytes: await rssBytes(),
-      }),
+  await reportTimedVariant(variant, Number(secondsArg), (seconds, record) =>
+    loopFor(kind, size, chunk, seconds, record),
   );
 }

@@ -43,6 +43,40 @@ export interface TimedRun {
   counts: Map<number, number>;
 }
 
+// One variant measured as every self-timed program does: a warm-up of a fifth of `seconds`, then the measured
+// window, then one RESULT line with the CPU over the window (and the peer's, e.g. the DNS server's, when
+// `peerPid` is given).
+export async function reportTimedVariant(
+  variant: string,
+  seconds: number,
+  loop: (seconds: number, record: boolean) => Promise<TimedRun>,
+  peerPid?: string | number,
+): Promise<void> {
+  const warm = await loop(seconds / 5, false);
+  const cpu0 = await cpuSeconds();
+  const peer0 = peerPid === undefined ? 0 : await peerCpuSeconds(peerPid);
+  const t0 = process.hrtime.bigint();
+  const run = await loop(seconds, true);
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuPct = (((await cpuSeconds()) - cpu0) / elapsed) * 100;
+  const peer =
+    peerPid === undefined ? {} : { peer_cpu_pct: (((await peerCpuSeconds(peerPid)) - peer0) / elapsed) * 100 };
+  console.log(
+    'RESULT ' +
+      JSON.stringify({
+        variant,
+        ops: run.ops,
+        errors: warm.errors + run.errors,
+        first_error: warm.firstError ?? run.firstError,
+        seconds: elapsed,
+        latency_ns: [...run.counts],
+        cpu_pct: cpuPct,
+        ...peer,
+        rss_bytes: await rssBytes(),
+      }),
+  );
+}
+
 // Runs `workers` async loops of `operation(worker)` for `seconds`, counting and (if `record`) timing each.
 export async function workersFor(
   workers: number,

@@ -5,7 +5,7 @@
 // Usage: dns.mjs <server> <queries> <seconds> <concurrency> <expected> <peer_pid>: the server's host:port, TYPE:name,...,
 // the expected answers as JSON and the server's pid (0: none)
 import { programArgs } from './program-args.mjs';
-import { canonical, cpuSeconds, peerCpuSeconds, round3, rssBytes } from './self-timing.mjs';
+import { canonical, reportTimedVariant, round3 } from './self-timing.mjs';
 
 const {
   server,
@@ -53,26 +53,5 @@ function resolveFor(type, name, seconds, record) {
 
 for (const query of queries.split(',')) {
   const [type, name] = query.split(':');
-  const seconds = Number(secondsArg);
-  const warm = resolveFor(type, name, seconds / 5, false);
-  const cpu0 = cpuSeconds();
-  const peer0 = peerCpuSeconds(peerPid);
-  const t0 = process.hrtime.bigint();
-  const run = resolveFor(type, name, seconds, true);
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  const errors = warm.errors + run.errors;
-  console.log(
-    'RESULT ' +
-      JSON.stringify({
-        variant: type,
-        ops: run.ops,
-        errors,
-        first_error: warm.firstError ?? run.firstError,
-        seconds: elapsed,
-        latency_ns: [...run.counts],
-        cpu_pct: ((cpuSeconds() - cpu0) / elapsed) * 100,
-        peer_cpu_pct: ((peerCpuSeconds(peerPid) - peer0) / elapsed) * 100,
-        rss_bytes: rssBytes(),
-      }),
-  );
+  reportTimedVariant(type, Number(secondsArg), (seconds, record) => resolveFor(type, name, seconds, record), peerPid);
 }

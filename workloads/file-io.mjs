@@ -6,7 +6,7 @@
 // buffer of CHUNK bytes (CoroJS's handle.read(length) allocates one; the Node twin uses Buffer.allocUnsafeSlow).
 // Usage: file-io.mjs <dir> <variants, e.g. read-4KiB,write-1MiB,append-4KiB,fsync-4KiB> <seconds> <concurrency>
 import { programArgs } from './program-args.mjs';
-import { cpuSeconds, round3, rssBytes } from './self-timing.mjs';
+import { reportTimedVariant, round3 } from './self-timing.mjs';
 
 const {
   dir,
@@ -106,23 +106,5 @@ for (const variant of variantList.split(',')) {
     for (let offset = 0; offset < size; offset += CHUNK) f.write(dataChunk(offset, Math.min(CHUNK, size - offset)));
     f.close();
   }
-  const seconds = Number(secondsArg);
-  const warm = loopFor(kind, size, chunk, seconds / 5, false);
-  const cpu0 = cpuSeconds();
-  const t0 = process.hrtime.bigint();
-  const run = loopFor(kind, size, chunk, seconds, true);
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(
-    'RESULT ' +
-      JSON.stringify({
-        variant,
-        ops: run.ops,
-        errors: warm.errors + run.errors,
-        first_error: warm.firstError ?? run.firstError,
-        seconds: elapsed,
-        latency_ns: [...run.counts],
-        cpu_pct: ((cpuSeconds() - cpu0) / elapsed) * 100,
-        rss_bytes: rssBytes(),
-      }),
-  );
+  reportTimedVariant(variant, Number(secondsArg), (seconds, record) => loopFor(kind, size, chunk, seconds, record));
 }

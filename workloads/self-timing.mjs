@@ -30,3 +30,31 @@ export function canonical(value) {
         : v;
   return JSON.stringify(norm(value ?? null));
 }
+
+// One variant measured as every self-timed program does: a warm-up of a fifth of `seconds`, then the measured
+// window, then one RESULT line with the CPU over the window (and the peer's, e.g. the DNS server's, when
+// `peerPid` is given). `loop(seconds, record)` returns { ops, errors, firstError, counts }.
+export function reportTimedVariant(variant, seconds, loop, peerPid = undefined) {
+  const warm = loop(seconds / 5, false);
+  const cpu0 = cpuSeconds();
+  const peer0 = peerPid === undefined ? 0 : peerCpuSeconds(peerPid);
+  const t0 = process.hrtime.bigint();
+  const run = loop(seconds, true);
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuPct = ((cpuSeconds() - cpu0) / elapsed) * 100;
+  const peer = peerPid === undefined ? {} : { peer_cpu_pct: ((peerCpuSeconds(peerPid) - peer0) / elapsed) * 100 };
+  console.log(
+    'RESULT ' +
+      JSON.stringify({
+        variant,
+        ops: run.ops,
+        errors: warm.errors + run.errors,
+        first_error: warm.firstError ?? run.firstError,
+        seconds: elapsed,
+        latency_ns: [...run.counts],
+        cpu_pct: cpuPct,
+        ...peer,
+        rss_bytes: rssBytes(),
+      }),
+  );
+}
