@@ -7,7 +7,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ensureFiberCerts } from '../../build/ts/harness/src/runners/fiber-certs.js';
 import { parseJsonLines } from '../../build/ts/harness/src/process/run-command.js';
 import { fiberTargets, targetArgv } from '../../build/ts/harness/src/targets.js';
@@ -15,23 +14,11 @@ import { openIdleConnections, parseMemoryOutput } from '../../build/ts/harness/s
 import { MICRO_VARIANTS, parseMicroOutput } from '../../build/ts/harness/src/runners/fiber-micro.js';
 import { parseStackProbe } from '../../build/ts/harness/src/runners/stack-sweep.js';
 import { parseSwitchOutput } from '../../build/ts/harness/src/runners/switch-ladder.js';
+import { quickTestConfig, ROOT as root } from './quick-test-config.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'fiber-programs-'));
 // CoroJS and the Nodes (the peers' programs have their own test, peers.test.mjs).
-const config = {
-  root,
-  quick: true,
-  only: null,
-  out: '',
-  repetitions: 3,
-  warmupS: 0,
-  durationS: 1,
-  serverCpus: '0',
-  loadCpus: '0',
-  workDir,
-  targets: ['corojs', 'node18', 'node20'],
-};
+const config = quickTestConfig(workDir, ['corojs', 'node18', 'node20']);
 
 function run(argv) {
   return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 60000, cwd: root });

@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from '../../build/ts/harness/src/cli-args.js';
 import { peerMetrics } from '../../build/ts/harness/src/compare/metrics.js';
 import { startServer } from '../../build/ts/harness/src/process/server-process.js';
@@ -28,24 +27,12 @@ import { ensureTlsEchoCerts, TLS_NAMES } from '../../build/ts/harness/src/runner
 import { programArgv, runtimePaths } from '../../build/ts/harness/src/runtimes.js';
 import { peerFailuresAsNotRun } from '../../build/ts/harness/src/suite.js';
 import { buildModel } from '../../build/ts/dashboard/src/model.js';
+import { quickTestConfig, ROOT as root } from './quick-test-config.mjs';
 import { sampleResult } from './sample-result.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'peers-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
-const config = (targets) => ({
-  root,
-  quick: true,
-  only: null,
-  out: '',
-  repetitions: 3,
-  warmupS: 0,
-  durationS: 1,
-  serverCpus: '0',
-  loadCpus: '0',
-  workDir,
-  targets,
-});
+const config = (targets) => quickTestConfig(workDir, targets);
 
 describe('--targets', () => {
   it('defaults to every installed target, takes a list, rejects unknown names and an empty list', () => {
